@@ -1,0 +1,78 @@
+package dev.heimdall.api;
+
+import dev.heimdall.config.ConfigService;
+import dev.heimdall.provider.Endpoint;
+import dev.heimdall.provider.OpenAiError;
+import dev.heimdall.store.ConfigStore;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Registers every route Heimdall serves on Quarkus's Vert.x router, in one place because order matters:
+ * the specific /v1 routes first, then the catch-all that turns unknown paths and wrong methods into
+ * OpenAI-style 404/405 errors.
+ */
+@ApplicationScoped
+public class ApiRoutes {
+
+    private static final String MODELS = "/v1/models/";
+
+    private final InferenceHandler inference;
+    private final ModelsHandler models;
+    private final ProvidersHandler providers;
+    private final ConfigService configs;
+    private final ConfigStore store;
+
+    public ApiRoutes(InferenceHandler inference, ModelsHandler models, ProvidersHandler providers,
+            ConfigService configs, ConfigStore store) {
+        this.inference = inference;
+        this.models = models;
+        this.providers = providers;
+        this.configs = configs;
+        this.store = store;
+    }
+
+    void register(@Observes Router router) {
+        for (Endpoint endpoint : Endpoint.values()) {
+            router.post("/v1" + endpoint.path()).handler(ctx -> inference.handle(ctx, endpoint));
+        }
+        router.get("/v1/models").handler(models::list);
+        router.get(MODELS + "*").handler(ctx -> models.get(ctx, MODELS));
+        router.route("/v1/*").handler(ApiRoutes::unknown);
+        router.route("/v1/*").failureHandler(ctx -> Responses.error(ctx, Responses.toError(ctx.failure())));
+        router.get("/api/providers").handler(providers::handle);
+        router.get("/health").handler(this::health);
+    }
+
+    /** Bifrost's health path, which existing probes and scripts use. */
+    private void health(RoutingContext ctx) {
+        if (configs.current() == null) {
+            Responses.json(ctx, 503, new JsonObject().put("status", "starting"));
+            return;
+        }
+        ctx.vertx().executeBlocking(store::ping, false).onComplete(ar -> {
+            boolean ok = ar.succeeded() && ar.result();
+            Responses.json(ctx, ok ? 200 : 503, new JsonObject().put("status", ok ? "ok" : "sqlite not answering"));
+        });
+    }
+
+    private static void unknown(RoutingContext ctx) {
+        String path = ctx.request().path();
+        boolean known = path.equals("/v1/models") || path.startsWith(MODELS);
+        for (Endpoint e : Endpoint.values()) {
+            known |= path.equals("/v1" + e.path());
+        }
+        if (known) {
+            ctx.response().putHeader("Allow", path.startsWith("/v1/models") ? "GET" : "POST");
+            Responses.error(ctx, OpenAiError.invalidRequest(405, "method_not_allowed", null,
+                    ctx.request().method() + " is not allowed on " + path + "."));
+        } else {
+            Responses.error(ctx, OpenAiError.invalidRequest(404, "unknown_url", null,
+                    "Unknown path " + ctx.request().method() + " " + path
+                            + ". Heimdall serves /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/models."));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.heimdall.api;
+
+import dev.heimdall.config.ConfigService;
+import dev.heimdall.config.ConfigSnapshot;
+import dev.heimdall.routing.ModelEntry;
+import dev.heimdall.routing.ModelResolver;
+import dev.heimdall.routing.Route;
+import dev.heimdall.routing.RoutingTable;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/** GET /v1/models and GET /v1/models/{id} in OpenAI's list format; ids may contain slashes. */
+@ApplicationScoped
+public class ModelsHandler {
+
+    private final RoutingTable routing;
+    private final ConfigService configs;
+
+    public ModelsHandler(RoutingTable routing, ConfigService configs) {
+        this.routing = routing;
+        this.configs = configs;
+    }
+
+    void list(RoutingContext ctx) {
+        long created = created();
+        JsonArray data = new JsonArray();
+        for (ModelEntry m : routing.resolver().models()) {
+            data.add(model(m, created));
+        }
+        Responses.json(ctx, 200, new JsonObject().put("object", "list").put("data", data));
+    }
+
+    void get(RoutingContext ctx, String prefix) {
+        String id = URLDecoder.decode(ctx.request().path().substring(prefix.length()), StandardCharsets.UTF_8);
+        ModelResolver resolver = routing.resolver();
+        for (ModelEntry m : resolver.models()) {
+            if (m.id().equals(id)) {
+                Responses.json(ctx, 200, model(m, created()));
+                return;
+            }
+        }
+        // Not listed but routable (a bare name, a doubled prefix, a provider accepting any model).
+        Route route = resolver.resolve(id);
+        Responses.json(ctx, 200, model(new ModelEntry(id, route.primary().provider().name()), created()));
+    }
+
+    private long created() {
+        ConfigSnapshot snapshot = configs.current();
+        return snapshot == null ? 0 : snapshot.appliedAt().getEpochSecond();
+    }
+
+    private static JsonObject model(ModelEntry m, long created) {
+        return new JsonObject().put("id", m.id()).put("object", "model").put("created", created).put("owned_by", m.ownedBy());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.heimdall.api;
+
+import dev.heimdall.provider.OpenAiError;
+import dev.heimdall.provider.OpenAiPassthrough;
+import dev.heimdall.provider.UpstreamFailure;
+import dev.heimdall.routing.RoutingException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.jboss.logging.Logger;
+
+/** Writes JSON bodies and maps every failure to OpenAI's error shape; nothing else writes error bodies. */
+final class Responses {
+
+    private static final Logger LOG = Logger.getLogger(Responses.class);
+
+    private Responses() {
+    }
+
+    static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON)
+                .end(body.toBuffer());
+    }
+
+    static void error(RoutingContext ctx, OpenAiError error) {
+        OpenAiPassthrough.sendError(ctx.response(), error);
+    }
+
+    /** Sends the error and closes the connection: the unread rest of the body must not be parsed as a request. */
+    static void errorAndClose(RoutingContext ctx, OpenAiError error) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(error.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON)
+                .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+                .end(error.body())
+                .onComplete(v -> ctx.request().connection().close());
+    }
+
+    static OpenAiError toError(Throwable failure) {
+        if (failure instanceof ApiException e) {
+            return e.error();
+        }
+        if (failure instanceof RoutingException e) {
+            return OpenAiError.invalidRequest(e.status(), e.code(), "model", e.getMessage());
+        }
+        if (failure instanceof UpstreamFailure e) {
+            return OpenAiError.upstream(e.status(), e.code(), e.getMessage());
+        }
+        LOG.error("Unexpected failure while serving a request", failure);
+        return new OpenAiError(500, "server_error", "internal_error", null,
+                "Heimdall failed while handling this request; the gateway log has the details.");
+    }
+}

@@ -1,0 +1,280 @@
+package dev.heimdall.provider;
+
+import dev.heimdall.config.KeyConfig;
+import dev.heimdall.config.ProviderConfig;
+import dev.heimdall.config.Secret;
+import dev.heimdall.routing.Attempt;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Calls an OpenAI-compatible upstream (openai, vllm, ollama, groq, mistral, …) and relays its answer.
+ * The request body goes out as the client sent it with only {@code model} rewritten; the response,
+ * JSON or SSE, is piped back chunk by chunk with back-pressure and never buffered whole. A client that
+ * goes away resets the upstream request, which frees the upstream's work.
+ */
+@ApplicationScoped
+public class OpenAiPassthrough {
+
+    private static final Logger LOG = Logger.getLogger(OpenAiPassthrough.class);
+    private static final int MAX_ERROR_BODY = 1 << 20;
+    private static final Set<CharSequence> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "upgrade", "content-length");
+
+    private final Vertx vertx;
+    private final UpstreamClients clients;
+
+    public OpenAiPassthrough(Vertx vertx, UpstreamClients clients) {
+        this.vertx = vertx;
+        this.clients = clients;
+    }
+
+    /**
+     * Sends the request and completes when the upstream's status and headers arrive (body paused), or
+     * fails with {@link UpstreamFailure} when there is no response: nothing has reached the client yet,
+     * so the caller may still try elsewhere.
+     */
+    public Future<UpstreamExchange> send(Attempt attempt, InferenceRequest request, HttpServerResponse client) {
+        ProviderConfig provider = attempt.provider();
+        URI url = URI.create(provider.network().apiRoot() + request.endpoint().path());
+        UpstreamExchange exchange = new UpstreamExchange(attempt);
+        Promise<UpstreamExchange> headers = Promise.promise();
+        client.closeHandler(v -> exchange.cancel("client disconnected"));
+        long timeoutMillis = provider.network().requestTimeout().toMillis();
+        exchange.firstByte = new IdleWatch(vertx, timeoutMillis, () -> {
+            exchange.timedOut = true;
+            exchange.cancel("no response within " + timeoutMillis + " ms");
+            headers.tryFail(new UpstreamFailure(504, "provider_timeout", "Provider '" + provider.name()
+                    + "' did not answer within " + provider.network().requestTimeout().toSeconds()
+                    + " s (network_config.default_request_timeout_in_seconds)"));
+        });
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString());
+        clients.forNetwork(provider.network()).request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                exchange.firstByte.stop();
+                headers.tryFail(unreachable(provider, url, ar.cause()));
+                return;
+            }
+            HttpClientRequest upstream = ar.result();
+            if (!exchange.attach(upstream)) {
+                return;
+            }
+            MultiMap h = upstream.headers();
+            h.set(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON);
+            h.set(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json");
+            KeyConfig key = attempt.key();
+            if (!key.value().isEmpty()) {
+                h.set(HttpHeaders.AUTHORIZATION, "Bearer " + key.value().value());
+            }
+            provider.network().extraHeaders().forEach((name, value) -> h.set(name, value.value()));
+            upstream.send(request.bodyWithModel(attempt.upstreamModel())).onComplete(sent -> {
+                exchange.firstByte.stop();
+                if (sent.failed()) {
+                    if (!exchange.timedOut) {
+                        headers.tryFail(unreachable(provider, url, sent.cause()));
+                    }
+                    return;
+                }
+                HttpClientResponse response = sent.result();
+                response.pause();
+                exchange.response = response;
+                headers.tryComplete(exchange);
+            });
+        });
+        return headers.future();
+    }
+
+    /**
+     * Pipes the upstream's answer to the client: status, headers, then the body as it arrives. Error
+     * statuses are read whole (they are small), stripped of any configured secret, and sent in OpenAI's
+     * shape. A stream that breaks after it started ends with an SSE error event, never a silent cut.
+     */
+    public Future<Void> relay(UpstreamExchange exchange, HttpServerResponse client) {
+        HttpClientResponse response = exchange.response;
+        Attempt attempt = exchange.attempt;
+        ProviderConfig provider = attempt.provider();
+        Promise<Void> done = Promise.promise();
+        client.setStatusCode(response.statusCode());
+        if (response.statusCode() >= 400) {
+            relayError(exchange, client, done);
+            return done.future();
+        }
+        copyHeaders(response.headers(), client.headers());
+        String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            client.putHeader(HttpHeaders.CONTENT_LENGTH, length);
+        } else {
+            client.setChunked(true);
+        }
+        boolean sse = isEventStream(response);
+        long idleMillis = provider.network().streamIdleTimeout().toMillis();
+        IdleWatch idle = new IdleWatch(vertx, idleMillis, () -> {
+            exchange.cancel("stream idle for " + idleMillis + " ms");
+            endBroken(client, sse, OpenAiError.upstream(504, "stream_idle_timeout", "Provider '" + provider.name()
+                    + "' sent nothing for " + provider.network().streamIdleTimeout().toSeconds()
+                    + " s (network_config.stream_idle_timeout_in_seconds)"));
+            done.tryComplete();
+        });
+        response.handler(chunk -> {
+            idle.touch();
+            client.write(chunk);
+            if (client.writeQueueFull()) {
+                response.pause();
+                client.drainHandler(v -> response.resume());
+            }
+        });
+        response.endHandler(v -> {
+            idle.stop();
+            if (!client.ended()) {
+                client.end();
+            }
+            done.tryComplete();
+        });
+        response.exceptionHandler(err -> {
+            idle.stop();
+            if (!exchange.cancelled) {
+                LOG.debugf("Upstream %s broke mid-response: %s", provider.name(), err.toString());
+            }
+            endBroken(client, sse, OpenAiError.upstream(502, "stream_interrupted",
+                    "Provider '" + provider.name() + "' closed the response before it was complete"));
+            done.tryComplete();
+        });
+        response.resume();
+        return done.future();
+    }
+
+    private void relayError(UpstreamExchange exchange, HttpServerResponse client, Promise<Void> done) {
+        HttpClientResponse response = exchange.response;
+        ProviderConfig provider = exchange.attempt.provider();
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.length() < MAX_ERROR_BODY) {
+                body.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY - body.length()));
+            }
+        });
+        response.exceptionHandler(err -> {
+            sendError(client, OpenAiError.upstream(502, "stream_interrupted",
+                    "Provider '" + provider.name() + "' closed the connection while sending an error"));
+            done.tryComplete();
+        });
+        response.endHandler(v -> {
+            String text = scrub(body.toString(StandardCharsets.UTF_8), provider);
+            Buffer out;
+            try {
+                JsonObject json = new JsonObject(text);
+                out = json.getValue("error") != null ? Buffer.buffer(text)
+                        : upstreamError(response.statusCode(), provider, text).body();
+            } catch (DecodeException | ClassCastException e) {
+                out = upstreamError(response.statusCode(), provider, text).body();
+            }
+            client.putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON);
+            client.end(out);
+            done.tryComplete();
+        });
+        response.resume();
+    }
+
+    private static OpenAiError upstreamError(int status, ProviderConfig provider, String text) {
+        String detail = text.strip();
+        if (detail.length() > 500) {
+            detail = detail.substring(0, 500) + "…";
+        }
+        return new OpenAiError(status, "upstream_error", "provider_http_" + status, null,
+                "Provider '" + provider.name() + "' returned HTTP " + status + (detail.isEmpty() ? "" : ": " + detail));
+    }
+
+    /** Sends a whole error response, unless the client already got a status line. */
+    public static void sendError(HttpServerResponse client, OpenAiError error) {
+        if (client.ended() || client.closed()) {
+            return;
+        }
+        if (client.headWritten()) {
+            client.end();
+            return;
+        }
+        client.setStatusCode(error.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON)
+                .end(error.body());
+    }
+
+    private static void endBroken(HttpServerResponse client, boolean sse, OpenAiError error) {
+        if (client.ended() || client.closed()) {
+            return;
+        }
+        if (!client.headWritten()) {
+            sendError(client, error);
+        } else if (sse) {
+            client.end(error.sseEvent());
+        } else {
+            // A JSON body cut short cannot be repaired; closing tells the client it is incomplete.
+            client.reset();
+        }
+    }
+
+    /** Replaces any configured secret an upstream echoes back (some quote the key they rejected). */
+    static String scrub(String text, ProviderConfig provider) {
+        String out = text;
+        for (KeyConfig k : provider.keys()) {
+            out = mask(out, k.value());
+        }
+        for (Secret s : provider.network().extraHeaders().values()) {
+            out = mask(out, s);
+        }
+        return out;
+    }
+
+    private static String mask(String text, Secret secret) {
+        String v = secret.value();
+        return v != null && v.length() >= 6 ? text.replace(v, Secret.REDACTED) : text;
+    }
+
+    private static void copyHeaders(MultiMap from, MultiMap to) {
+        for (var e : from) {
+            if (!HOP_BY_HOP.contains(e.getKey().toLowerCase())) {
+                to.add(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static boolean isEventStream(HttpClientResponse response) {
+        String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
+        return type != null && type.startsWith("text/event-stream");
+    }
+
+    private static UpstreamFailure unreachable(ProviderConfig provider, URI url, Throwable cause) {
+        String where = url.getHost() + ":" + (url.getPort() > 0 ? url.getPort() : url.getScheme().equals("https") ? 443 : 80);
+        String why;
+        if (cause instanceof ConnectException || cause instanceof io.netty.channel.ConnectTimeoutException) {
+            why = "connection failed (" + cause.getMessage() + ")";
+        } else if (cause instanceof UnknownHostException) {
+            why = "host not found";
+        } else if (cause instanceof javax.net.ssl.SSLException) {
+            why = "TLS handshake failed";
+        } else if (cause instanceof io.vertx.core.http.HttpClosedException) {
+            why = "connection closed before a response";
+        } else {
+            why = cause.getClass().getSimpleName();
+        }
+        LOG.debugf("Upstream %s (%s) failed: %s", provider.name(), where, cause.toString());
+        return new UpstreamFailure(502, "provider_unreachable",
+                "Provider '" + provider.name() + "' is unreachable at " + where + ": " + why);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.heimdall.provider;
+
+import dev.heimdall.routing.Attempt;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+
+/**
+ * One upstream call in progress. Cancelling it resets the HTTP request, which closes that connection:
+ * the upstream sees the disconnect and stops generating.
+ */
+public final class UpstreamExchange {
+
+    final Attempt attempt;
+    HttpClientRequest request;
+    HttpClientResponse response;
+    IdleWatch firstByte;
+    volatile boolean cancelled;
+    volatile boolean timedOut;
+
+    UpstreamExchange(Attempt attempt) {
+        this.attempt = attempt;
+    }
+
+    public Attempt attempt() {
+        return attempt;
+    }
+
+    public int status() {
+        return response.statusCode();
+    }
+
+    /** Attaches the request once a connection is leased; false when the exchange was cancelled meanwhile. */
+    boolean attach(HttpClientRequest request) {
+        this.request = request;
+        if (cancelled) {
+            request.reset();
+            return false;
+        }
+        return true;
+    }
+
+    void cancel(String why) {
+        if (cancelled) {
+            return;
+        }
+        cancelled = true;
+        if (firstByte != null) {
+            firstByte.stop();
+        }
+        if (request != null) {
+            request.reset();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.heimdall.api;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heimdall.testing.GatewayTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Canary secrets (a literal key, an env.X key, a header value) must appear in no response and no log
+ * line, debug included, whatever path a request takes.
+ */
+@QuarkusTest
+@QuarkusTestResource(GatewayTestResource.class)
+class SecretsTest {
+
+    static final List<String> CANARIES = List.of(GatewayTestResource.KEY_CANARY, GatewayTestResource.ENV_CANARY,
+            GatewayTestResource.HEADER_CANARY, GatewayTestResource.KEY_B_CANARY, "gsk-canary-GROQ");
+
+    @Test
+    void noSecretInAnyResponseOrLogLine() throws Exception {
+        List<String> bodies = new ArrayList<>();
+        for (String model : List.of("openai/glm-5", "openai/status-401", "openai/status-403", "openai/plain-503", "groq/llama-3.3-70b",
+                "deepseek/ds-chat", "deepseek/nope", "nope", "azure/gpt-4o-azure")) {
+            for (boolean stream : List.of(false, true)) {
+                var r = given().contentType("application/json")
+                        .body("{\"model\": \"" + model + "\", \"stream\": " + stream + ", \"messages\": []}").post("/v1/chat/completions");
+                bodies.add(r.asString() + r.headers().toString());
+            }
+        }
+        for (String path : List.of("/v1/models", "/api/providers", "/q/health/ready", "/health", "/metrics")) {
+            bodies.add(given().get(path).asString());
+        }
+        Path log = Path.of("target/heimdall-test.log");
+        assertTrue(Files.exists(log), "the test profile writes its log to " + log);
+        String logText = Files.readString(log);
+        assertTrue(logText.contains("Configuration"), "the log file has the gateway's lines");
+        for (String canary : CANARIES) {
+            for (String body : bodies) {
+                assertFalse(body.contains(canary), "response leaked " + canary + ": " + body);
+            }
+            assertFalse(logText.contains(canary), "log leaked " + canary);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.heimdall.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heimdall.testing.FakeOpenAi;
+import dev.heimdall.testing.GatewayTestResource;
+import dev.heimdall.testing.GatewayTestResource.Fake;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(GatewayTestResource.class)
+class StreamingTest {
+
+    @Fake
+    FakeOpenAi upstream;
+
+    @TestHTTPResource("/v1/chat/completions")
+    URI chat;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void reset() {
+        upstream.reset();
+    }
+
+    HttpRequest streamRequest(String model) {
+        return HttpRequest.newBuilder(chat).header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"" + model + "\", \"stream\": true, \"messages\": []}"))
+                .build();
+    }
+
+    static String expectedStream(String model) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < FakeOpenAi.STREAM_CHUNKS; i++) {
+            sb.append(FakeOpenAi.chunk(model, i));
+        }
+        return sb.append("data: [DONE]\n\n").toString();
+    }
+
+    @Test
+    void chunksArriveAsTheUpstreamSendsThem() throws Exception {
+        HttpResponse<InputStream> response = http.send(streamRequest("openai/gated-stream"), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertEquals("text/event-stream", response.headers().firstValue("content-type").orElse(""));
+        assertEquals("openai", response.headers().firstValue("x-heimdall-provider").orElse(""));
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String first = reader.readLine();
+            // The upstream is holding the rest of the stream until the gate opens: this line came through alone.
+            assertFalse(upstream.gate.isDone());
+            assertEquals(FakeOpenAi.chunk("gated-stream", 0).strip(), first);
+            upstream.gate.complete(null);
+            String rest = reader.lines().collect(Collectors.joining("\n"));
+            assertEquals(expectedStream("gated-stream").substring(first.length() + 1).strip(), rest.strip());
+        }
+    }
+
+    @Test
+    void clientDisconnectCancelsTheUpstreamWithinASecond() throws Exception {
+        HttpResponse<InputStream> response = http.send(streamRequest("openai/endless-stream"), HttpResponse.BodyHandlers.ofInputStream());
+        InputStream body = response.body();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+        assertTrue(reader.readLine().startsWith("data: "));
+        assertEquals(0, upstream.abandoned.get());
+        long closedAt = System.nanoTime();
+        body.close();
+        while (upstream.abandoned.get() == 0 && System.nanoTime() - closedAt < TimeUnit.SECONDS.toNanos(3)) {
+            Thread.sleep(10);
+        }
+        long millis = (System.nanoTime() - closedAt) / 1_000_000;
+        assertEquals(1, upstream.abandoned.get(), "upstream request still running " + millis + " ms after the client left");
+        assertTrue(millis < 1_000, "cancelled after " + millis + " ms");
+    }
+
+    @Test
+    void twoHundredConcurrentStreamsAllCompleteIntact() throws Exception {
+        int n = 200;
+        List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(http.sendAsync(streamRequest("openai/model-" + i), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < n; i++) {
+            HttpResponse<String> r = futures.get(i).get(60, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertEquals(expectedStream("model-" + i), r.body(), "stream " + i);
+        }
+        assertEquals(n, upstream.receivedList().size());
+    }
+
+    @Test
+    void upstreamStreamRequestAsksForEventStream() throws Exception {
+        http.send(streamRequest("openai/glm-5"), HttpResponse.BodyHandlers.ofString());
+        assertEquals("text/event-stream", upstream.receivedList().get(0).headers().get("Accept"));
+    }
+}

@@ -1,0 +1,119 @@
+package dev.heimdall.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heimdall.store.ConfigStore;
+import dev.heimdall.store.Database;
+import dev.heimdall.testing.RecordingEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
+
+/** ConfigService over a real SQLite file and a real config.json: start-up, live reload, restart. */
+class ConfigServiceTest {
+
+    @TempDir
+    Path dir;
+    final RecordingEvent<ConfigSnapshot> events = new RecordingEvent<>();
+
+    static final String ONE = """
+            {"providers": {"openai": {"keys": [{"name": "k", "value": "env.KEY", "models": ["glm-5"]}],
+                                      "network_config": {"base_url": "http://vllm:8000"}},
+                           "groq": {"keys": [{"value": "g", "models": ["llama"]}]}}}
+            """;
+    static final String TWO = """
+            {"providers": {"openai": {"keys": [{"name": "k", "value": "env.KEY", "models": ["glm-5", "glm-6"]}],
+                                      "network_config": {"base_url": "http://vllm:8000"}},
+                           "groq": {"keys": [{"value": "g", "models": ["llama"]}]}}}
+            """;
+
+    ConfigService service(Map<String, String> env) {
+        SQLiteDataSource ds = new SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + dir.resolve("config.db"));
+        Database db = new Database(ds);
+        db.migrate();
+        Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        return new ConfigService(new ConfigStore(db), dir.resolve("config.json"), events, env::get, clock);
+    }
+
+    @Test
+    void startsFromConfigJsonAndStoresEnvReferencesNotValues() throws Exception {
+        Files.writeString(dir.resolve("config.json"), ONE);
+        ConfigSnapshot s = service(Map.of("KEY", "sk-secret-from-env")).loadAtStartup();
+        assertEquals("sk-secret-from-env", s.config().providers().get("openai").keys().get(0).value().value());
+        assertEquals(1, events.fired.size());
+        try (var c = new SQLiteDataSource() {{ setUrl("jdbc:sqlite:" + dir.resolve("config.db")); }}.getConnection();
+                var rs = c.createStatement().executeQuery("SELECT group_concat(json) FROM config_entity")) {
+            rs.next();
+            String stored = rs.getString(1);
+            assertTrue(stored.contains("env.KEY"));
+            assertFalse(stored.contains("sk-secret-from-env"), "an environment secret must not be written to disk");
+        }
+    }
+
+    @Test
+    void liveReloadAppliesAValidChangeAndRefusesAnInvalidOne() throws Exception {
+        Files.writeString(dir.resolve("config.json"), ONE);
+        ConfigService service = service(Map.of("KEY", "v"));
+        ConfigSnapshot first = service.loadAtStartup();
+        String groqHash = first.providers().get("groq").hash();
+        assertFalse(service.reloadIfChanged(), "unchanged file: nothing to do");
+
+        Files.writeString(dir.resolve("config.json"), TWO);
+        assertTrue(service.reloadIfChanged());
+        ConfigSnapshot second = service.current();
+        assertTrue(second.config().providers().get("openai").serves("glm-6"));
+        assertNotEquals(first.configHash(), second.configHash());
+        assertEquals(groqHash, second.providers().get("groq").hash());
+
+        Files.writeString(dir.resolve("config.json"), "{\"providers\": [");
+        assertFalse(service.reloadIfChanged());
+        assertEquals(second, service.current(), "an invalid file leaves the running configuration in force");
+        Files.writeString(dir.resolve("config.json"), "{\"providers\": {\"openai\": {\"keys\": [{\"value\": \"env.NOPE\"}]}}}");
+        assertFalse(service.reloadIfChanged());
+        assertEquals(second, service.current());
+    }
+
+    @Test
+    void restartWithAChangedFileAppliesItWithoutDeletingTheDatabase() throws Exception {
+        Files.writeString(dir.resolve("config.json"), ONE);
+        service(Map.of("KEY", "v")).loadAtStartup();
+        Files.writeString(dir.resolve("config.json"), TWO);
+        ConfigSnapshot restarted = service(Map.of("KEY", "v")).loadAtStartup();
+        assertTrue(restarted.config().providers().get("openai").serves("glm-6"));
+    }
+
+    @Test
+    void restartWithoutConfigJsonUsesWhatSqliteHolds() throws Exception {
+        Files.writeString(dir.resolve("config.json"), TWO);
+        service(Map.of("KEY", "v")).loadAtStartup();
+        Files.delete(dir.resolve("config.json"));
+        ConfigSnapshot restarted = service(Map.of("KEY", "v")).loadAtStartup();
+        assertTrue(restarted.config().providers().get("openai").serves("glm-6"));
+        assertEquals("config.db", restarted.source());
+    }
+
+    @Test
+    void invalidFileStopsStartUp() throws Exception {
+        Files.writeString(dir.resolve("config.json"), ONE);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> service(Map.of()).loadAtStartup());
+        assertTrue(e.getMessage().contains("$.providers.openai.keys[0].value: environment variable KEY is not set"), e.getMessage());
+    }
+
+    @Test
+    void anAppDirThatCannotBeCreatedIsExplained() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> GatewayStartup.prepareAppDir(file.resolve("data")));
+        assertTrue(e.getMessage().contains("Cannot create the app dir") && e.getMessage().contains("HEIMDALL_APP_DIR"), e.getMessage());
+    }
+}

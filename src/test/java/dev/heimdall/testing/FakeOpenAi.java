@@ -1,0 +1,199 @@
+package dev.heimdall.testing;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real OpenAI-compatible upstream on a loopback port, speaking OpenAI's JSON and SSE. What it does
+ * depends on the model name it receives, so one server can play a healthy model and a broken one:
+ * {@code status-NNN} answers that status (echoing the bearer key, as some providers do), {@code plain-503}
+ * a non-JSON error, {@code hang} never answers, {@code gated-stream} holds after the first chunk until the
+ * test opens {@link #gate}, {@code endless-stream} streams until the client goes away.
+ */
+public final class FakeOpenAi implements AutoCloseable {
+
+    /** One request as it arrived. */
+    public record Received(String method, String path, MultiMap headers, String body) {
+        public JsonObject json() {
+            return new JsonObject(body);
+        }
+    }
+
+    public static final int STREAM_CHUNKS = 5;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    public final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+    /** Upstream responses whose connection closed before they finished: how cancellation is seen. */
+    public final AtomicInteger abandoned = new AtomicInteger();
+    public final AtomicInteger openConnections = new AtomicInteger();
+    public volatile CompletableFuture<Void> gate = new CompletableFuture<>();
+    /** Completed when a gated stream has written its first chunk. */
+    public volatile CompletableFuture<Void> firstChunkSent = new CompletableFuture<>();
+
+    public FakeOpenAi() {
+        server = vertx.createHttpServer()
+                .connectionHandler(c -> {
+                    openConnections.incrementAndGet();
+                    c.closeHandler(v -> openConnections.decrementAndGet());
+                })
+                .requestHandler(this::handle);
+        try {
+            server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public void reset() {
+        received.clear();
+        abandoned.set(0);
+        gate = new CompletableFuture<>();
+        firstChunkSent = new CompletableFuture<>();
+    }
+
+    public List<Received> receivedList() {
+        return List.copyOf(received);
+    }
+
+    private void handle(HttpServerRequest req) {
+        req.body().onSuccess(body -> {
+            received.add(new Received(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+                    body.toString()));
+            HttpServerResponse res = req.response();
+            if (req.path().equals("/v1/models")) {
+                json(res, 200, new JsonObject().put("object", "list").put("data", new JsonArray()
+                        .add(new JsonObject().put("id", "upstream-model").put("object", "model"))));
+                return;
+            }
+            JsonObject request = new JsonObject(body);
+            String model = request.getString("model", "");
+            boolean stream = request.getBoolean("stream", false);
+            if (model.startsWith("status-")) {
+                int status = Integer.parseInt(model.substring(7));
+                String auth = req.getHeader("Authorization");
+                json(res, status, new JsonObject().put("error", new JsonObject()
+                        .put("message", "Rejected by upstream; key used: " + auth)
+                        .put("type", "upstream_test").put("code", "status_" + status)));
+                return;
+            }
+            switch (model) {
+                case "plain-503" -> res.setStatusCode(503).putHeader("content-type", "text/plain").end("upstream overloaded");
+                case "hang" -> res.closeHandler(v -> abandoned.incrementAndGet());
+                case "gated-stream" -> gatedStream(res, model);
+                case "endless-stream" -> endlessStream(res, model);
+                default -> {
+                    if (stream) {
+                        stream(res, model, STREAM_CHUNKS, 0);
+                    } else if (req.path().endsWith("/embeddings")) {
+                        json(res, 200, embeddings(model));
+                    } else if (req.path().endsWith("/chat/completions")) {
+                        json(res, 200, chatCompletion(model));
+                    } else {
+                        json(res, 200, completion(model));
+                    }
+                }
+            }
+        });
+    }
+
+    public static JsonObject chatCompletion(String model) {
+        return new JsonObject().put("id", "chatcmpl-fake").put("object", "chat.completion").put("created", 1).put("model", model)
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                        .put("message", new JsonObject().put("role", "assistant").put("content", "hello from " + model))
+                        .put("finish_reason", "stop")))
+                .put("usage", new JsonObject().put("prompt_tokens", 3).put("completion_tokens", 4).put("total_tokens", 7));
+    }
+
+    private static JsonObject completion(String model) {
+        return new JsonObject().put("id", "cmpl-fake").put("object", "text_completion").put("model", model)
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("text", "hello").put("finish_reason", "stop")));
+    }
+
+    private static JsonObject embeddings(String model) {
+        return new JsonObject().put("object", "list").put("model", model)
+                .put("data", new JsonArray().add(new JsonObject().put("object", "embedding").put("index", 0)
+                        .put("embedding", new JsonArray().add(0.1).add(0.2))));
+    }
+
+    public static String chunk(String model, int i) {
+        return "data: " + new JsonObject().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk").put("model", model)
+                .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                        .put("delta", new JsonObject().put("content", "tok" + i)).putNull("finish_reason")))
+                .encode() + "\n\n";
+    }
+
+    private static void json(HttpServerResponse res, int status, JsonObject body) {
+        res.setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+
+    private static void sseHead(HttpServerResponse res) {
+        res.setStatusCode(200).setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+    }
+
+    private void stream(HttpServerResponse res, String model, int chunks, long delayMillis) {
+        sseHead(res);
+        for (int i = 0; i < chunks; i++) {
+            res.write(chunk(model, i));
+        }
+        res.end("data: [DONE]\n\n");
+    }
+
+    private void gatedStream(HttpServerResponse res, String model) {
+        sseHead(res);
+        res.closeHandler(v -> {
+            if (!res.ended()) {
+                abandoned.incrementAndGet();
+            }
+        });
+        res.write(chunk(model, 0)).onComplete(v -> firstChunkSent.complete(null));
+        gate.thenRun(() -> vertx.runOnContext(v -> {
+            if (res.closed()) {
+                return;
+            }
+            for (int i = 1; i < STREAM_CHUNKS; i++) {
+                res.write(chunk(model, i));
+            }
+            res.end("data: [DONE]\n\n");
+        }));
+    }
+
+    private void endlessStream(HttpServerResponse res, String model) {
+        sseHead(res);
+        long[] timer = {0};
+        int[] i = {0};
+        res.closeHandler(v -> {
+            vertx.cancelTimer(timer[0]);
+            abandoned.incrementAndGet();
+        });
+        timer[0] = vertx.setPeriodic(20, id -> {
+            if (!res.closed()) {
+                res.write(chunk(model, i[0]++));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}

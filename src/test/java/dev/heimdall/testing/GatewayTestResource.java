@@ -1,0 +1,104 @@
+package dev.heimdall.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Starts a {@link FakeOpenAi} upstream and an app dir whose config.json points the gateway at it, for
+ * every {@code @QuarkusTest}. Tests get the upstream and the app dir by annotating fields with {@link Fake}.
+ */
+public final class GatewayTestResource implements QuarkusTestResourceLifecycleManager {
+
+    /** Marks a field of type {@link FakeOpenAi} or {@link Path} (the app dir) to be filled in. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface Fake {
+    }
+
+    public static final String KEY_CANARY = "sk-canary-KEY1-0123456789";
+    public static final String ENV_CANARY = "sk-canary-ENV-9876543210";
+    public static final String HEADER_CANARY = "hdr-canary-5555555555";
+    public static final String KEY_B_CANARY = "sk-canary-B-22222222";
+
+    private FakeOpenAi upstream;
+    private Path appDir;
+
+    @Override
+    public Map<String, String> start() {
+        upstream = new FakeOpenAi();
+        try {
+            appDir = Files.createTempDirectory("heimdall-it");
+            Files.writeString(appDir.resolve("config.json"), config(upstream.baseUrl()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of("heimdall.app-dir", appDir.toString(), "heimdall.config-watch-interval", "200ms");
+    }
+
+    /** The configuration every gateway test starts from; tests that change config.json restore it. */
+    public static String config(String upstream) {
+        return """
+                {
+                  "$schema": "https://www.getbifrost.ai/schema",
+                  "providers": {
+                    "openai": {
+                      "keys": [{"name": "primary", "value": "%2$s", "weight": 1.0, "models": ["*"]}],
+                      "network_config": {
+                        "base_url": "%1$s",
+                        "extra_headers": {"X-Org": "acme", "X-Api-Secret": "%3$s"},
+                        "default_request_timeout_in_seconds": 5,
+                        "stream_idle_timeout_in_seconds": 5
+                      }
+                    },
+                    "deepseek": {
+                      "keys": [
+                        {"name": "a", "value": "env.HEIMDALL_TEST_SECRET", "weight": 3, "models": ["ds-chat", "shared-model"]},
+                        {"name": "b", "value": "%4$s", "weight": 1, "models": ["ds-chat"]}
+                      ],
+                      "network_config": {"base_url": "%1$s/v1"}
+                    },
+                    "vllm": {
+                      "keys": [{"name": "local", "value": "", "models": ["meta-llama/Llama-3.1-8B", "shared-model", "glm5", "openai/gpt-oss-20b"],
+                                "aliases": {"glm-5-fast": "glm5"}}],
+                      "network_config": {"base_url": "%1$s/v1/"}
+                    },
+                    "groq": {
+                      "keys": [{"name": "g", "value": "gsk-canary-GROQ-11111111", "models": ["llama-3.3-70b"]}],
+                      "network_config": {"base_url": "http://127.0.0.1:1"}
+                    },
+                    "mistral": {
+                      "keys": [{"name": "m", "value": "mistral-key", "models": ["hang"]}],
+                      "network_config": {"base_url": "%1$s", "default_request_timeout_in_seconds": 1}
+                    },
+                    "azure": {
+                      "keys": [{"name": "az", "value": "az-key", "models": ["gpt-4o-azure"]}]
+                    }
+                  },
+                  "aliases": {"fast": "vllm/glm5", "smart": ["openai/gpt-4o", "vllm/shared-model"]},
+                  "plugins": [{"name": "telemetry", "enabled": true}],
+                  "client": {"max_request_body_size_mb": 1}
+                }
+                """.formatted(upstream, KEY_CANARY, HEADER_CANARY, KEY_B_CANARY);
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(upstream, new TestInjector.AnnotatedAndMatchesType(Fake.class, FakeOpenAi.class));
+        injector.injectIntoFields(appDir, new TestInjector.AnnotatedAndMatchesType(Fake.class, Path.class));
+    }
+
+    @Override
+    public void stop() {
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+}
