@@ -7,7 +7,7 @@ import dev.heimdall.provider.Endpoint;
 import dev.heimdall.provider.InferenceRequest;
 import dev.heimdall.provider.OpenAiError;
 import dev.heimdall.provider.OpenAiPassthrough;
-import dev.heimdall.routing.Attempt;
+import dev.heimdall.provider.Attempt;
 import dev.heimdall.routing.KeySelector;
 import dev.heimdall.routing.RoutingTable;
 import dev.heimdall.routing.Target;

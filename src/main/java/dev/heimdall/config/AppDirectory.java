@@ -21,4 +21,8 @@ public interface AppDirectory {
     /** Time allowed to open a TCP (and TLS) connection to an upstream. */
     @WithDefault("10s")
     Duration upstreamConnectTimeout();
+
+    /** How often upstreams that accept any model are asked for their model list; 0 turns it off. */
+    @WithDefault("5m")
+    Duration modelDiscoveryInterval();
 }

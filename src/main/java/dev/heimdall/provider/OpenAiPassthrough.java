@@ -3,7 +3,6 @@ package dev.heimdall.provider;
 import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
 import dev.heimdall.config.Secret;
-import dev.heimdall.routing.Attempt;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;

@@ -1,6 +1,5 @@
 package dev.heimdall.provider;
 
-import dev.heimdall.routing.Attempt;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 

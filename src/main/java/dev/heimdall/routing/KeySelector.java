@@ -1,6 +1,7 @@
 package dev.heimdall.routing;
 
 import dev.heimdall.config.KeyConfig;
+import dev.heimdall.provider.Attempt;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;

@@ -5,6 +5,7 @@ import dev.heimdall.config.BuiltInProvider;
 import dev.heimdall.config.GatewayConfig;
 import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
+import dev.heimdall.provider.DiscoveredModels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  * <li>{@code provider/model} with a configured provider routes there with the model unchanged; a doubled
  * prefix ({@code openai/openai/glm-5}, sent by Aider through LiteLLM) counts once;</li>
  * <li>any other name, slashes included ({@code meta-llama/Llama-3.1-8B}), is a bare model: it routes when
- * exactly one provider lists it, or when the gateway has a single provider that accepts any model.</li>
+ * exactly one provider lists it (in its keys, or in the models its upstream reported), or when the gateway
+ * has a single provider that accepts any model.</li>
  * </ol>
  * Unknown names are 404s and ambiguous ones 400s; both list the valid ids. Built once per config.
  */
@@ -36,12 +38,18 @@ public final class ModelResolver {
     private final List<ModelEntry> models;
 
     public ModelResolver(GatewayConfig config) {
+        this(config, DiscoveredModels.NONE);
+    }
+
+    public ModelResolver(GatewayConfig config, DiscoveredModels discovered) {
         this.providers = config.providers();
         this.aliases = config.aliases();
         Map<String, List<ProviderConfig>> index = new LinkedHashMap<>();
         Map<String, ModelEntry> listed = new LinkedHashMap<>();
         for (ProviderConfig p : providers.values()) {
-            for (String m : listedModels(p)) {
+            Set<String> names = listedModels(p);
+            names.addAll(discovered.byProvider().getOrDefault(p.name(), List.of()));
+            for (String m : names) {
                 List<ProviderConfig> serving = index.computeIfAbsent(m, k -> new ArrayList<>());
                 if (!serving.contains(p)) {
                     serving.add(p);

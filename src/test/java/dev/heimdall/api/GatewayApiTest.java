@@ -65,6 +65,18 @@ class GatewayApiTest {
     }
 
     @Test
+    void modelsReportedByAnUpstreamThatAcceptsAnyModelAreListedAndRoutable() throws Exception {
+        for (int i = 0; i < 100 && !given().get("/v1/models").asString().contains("openai/upstream-model"); i++) {
+            Thread.sleep(50);
+        }
+        given().get("/v1/models").then().body("data.id", hasItem("openai/upstream-model"));
+        FakeOpenAi.Received listing = upstream.modelListings.peek();
+        assertEquals("Bearer " + GatewayTestResource.KEY_CANARY, listing.headers().get("Authorization"));
+        assertEquals("acme", listing.headers().get("X-Org"));
+        chat("{\"model\": \"upstream-model\", \"messages\": []}").then().statusCode(200).header("x-heimdall-provider", "openai");
+    }
+
+    @Test
     void oneModelByIdEvenWithSlashes() {
         given().get("/v1/models/vllm/meta-llama/Llama-3.1-8B").then().statusCode(200)
                 .body("id", equalTo("vllm/meta-llama/Llama-3.1-8B")).body("owned_by", equalTo("vllm"));

@@ -1,5 +1,7 @@
 package dev.heimdall.routing;
 
+import dev.heimdall.provider.Attempt;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -35,6 +35,8 @@ public final class FakeOpenAi implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     public final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+    /** GET /v1/models calls (the gateway's model discovery), kept apart from inference requests. */
+    public final ConcurrentLinkedQueue<Received> modelListings = new ConcurrentLinkedQueue<>();
     /** Upstream responses whose connection closed before they finished: how cancellation is seen. */
     public final AtomicInteger abandoned = new AtomicInteger();
     public final AtomicInteger openConnections = new AtomicInteger();
@@ -77,14 +79,16 @@ public final class FakeOpenAi implements AutoCloseable {
 
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(body -> {
-            received.add(new Received(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-                    body.toString()));
+            Received r = new Received(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+                    body.toString());
             HttpServerResponse res = req.response();
             if (req.path().equals("/v1/models")) {
+                modelListings.add(r);
                 json(res, 200, new JsonObject().put("object", "list").put("data", new JsonArray()
                         .add(new JsonObject().put("id", "upstream-model").put("object", "model"))));
                 return;
             }
+            received.add(r);
             JsonObject request = new JsonObject(body);
             String model = request.getString("model", "");
             boolean stream = request.getBoolean("stream", false);

@@ -1,4 +1,4 @@
-package dev.heimdall.routing;
+package dev.heimdall.provider;
 
 import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
