@@ -25,9 +25,11 @@ public class ApiRoutes {
     private final ProvidersHandler providers;
     private final ConfigService configs;
     private final ConfigStore store;
+    private final DrainGuard drain;
 
     public ApiRoutes(InferenceHandler inference, ModelsHandler models, ProvidersHandler providers,
-            ConfigService configs, ConfigStore store) {
+            ConfigService configs, ConfigStore store, DrainGuard drain) {
+        this.drain = drain;
         this.inference = inference;
         this.models = models;
         this.providers = providers;
@@ -36,6 +38,7 @@ public class ApiRoutes {
     }
 
     void register(@Observes Router router) {
+        router.route("/v1/*").handler(drain::handle);
         for (Endpoint endpoint : Endpoint.values()) {
             router.post("/v1" + endpoint.path()).handler(ctx -> inference.handle(ctx, endpoint));
         }
