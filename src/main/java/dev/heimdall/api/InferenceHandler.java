@@ -7,22 +7,27 @@ import dev.heimdall.provider.Endpoint;
 import dev.heimdall.provider.InferenceRequest;
 import dev.heimdall.provider.OpenAiError;
 import dev.heimdall.provider.OpenAiPassthrough;
-import dev.heimdall.provider.Attempt;
-import dev.heimdall.routing.KeySelector;
+import dev.heimdall.provider.UpstreamError;
+import dev.heimdall.routing.Dispatcher;
+import dev.heimdall.routing.FallbackPlan;
+import dev.heimdall.routing.ModelResolver;
+import dev.heimdall.routing.RoutingException;
 import dev.heimdall.routing.RoutingTable;
 import dev.heimdall.routing.Target;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * POST /v1/chat/completions, /v1/completions, /v1/embeddings: reads the body within the size limit,
- * scans it, resolves the model, picks a key and hands over to the provider adapter. Runs entirely on the
- * event loop; nothing here blocks.
+ * scans it, resolves the model and its fallbacks, hands the targets to the {@link Dispatcher} and writes
+ * what it returns. Runs entirely on the event loop; nothing here blocks.
  */
 @ApplicationScoped
 public class InferenceHandler {
@@ -30,15 +35,21 @@ public class InferenceHandler {
     static final String PROVIDER_HEADER = "x-heimdall-provider";
     static final String MODEL_HEADER = "x-heimdall-model";
     static final String ATTEMPTS_HEADER = "x-heimdall-attempts";
+    static final String TRIED_HEADER = "x-heimdall-tried";
 
     private final ConfigService configs;
     private final RoutingTable routing;
     private final OpenAiPassthrough passthrough;
+    private final Dispatcher dispatcher;
+    private final InFlightLimit limit;
 
-    public InferenceHandler(ConfigService configs, RoutingTable routing, OpenAiPassthrough passthrough) {
+    public InferenceHandler(ConfigService configs, RoutingTable routing, OpenAiPassthrough passthrough, Dispatcher dispatcher,
+            InFlightLimit limit) {
+        this.limit = limit;
         this.configs = configs;
         this.routing = routing;
         this.passthrough = passthrough;
+        this.dispatcher = dispatcher;
     }
 
     void handle(RoutingContext ctx, Endpoint endpoint) {
@@ -54,9 +65,12 @@ public class InferenceHandler {
                     "Content-Type must be application/json, not " + type + " (with curl, add -H 'Content-Type: application/json')."));
             return;
         }
-        long limit = snapshot.config().client().maxRequestBodyBytes();
+        if (!limit.admit(ctx)) {
+            return;
+        }
+        long maxBody = snapshot.config().client().maxRequestBodyBytes();
         long declared = declaredLength(request);
-        if (declared > limit) {
+        if (declared > maxBody) {
             Responses.errorAndClose(ctx, tooLarge(snapshot));
             return;
         }
@@ -66,7 +80,7 @@ public class InferenceHandler {
             if (over[0]) {
                 return;
             }
-            if (body.length() + chunk.length() > limit) {
+            if (body.length() + chunk.length() > maxBody) {
                 over[0] = true;
                 Responses.errorAndClose(ctx, tooLarge(snapshot));
             } else {
@@ -84,28 +98,56 @@ public class InferenceHandler {
     private void dispatch(RoutingContext ctx, Endpoint endpoint, Buffer body) {
         try {
             InferenceRequest request = RequestScanner.scan(endpoint, body.getBytes());
-            Target target = routing.resolver().resolve(request.model()).primary();
-            if (target.provider().kind().family() == ApiFamily.UNSUPPORTED || target.provider().network().apiRoot() == null) {
-                Responses.error(ctx, new OpenAiError(501, "invalid_request_error", "provider_not_supported", "model",
-                        "Provider '" + target.provider().name() + "' is configured, but Heimdall cannot call its API yet;"
-                                + " use an OpenAI-compatible provider or its OpenAI-compatible base_url."));
-                return;
-            }
-            Attempt attempt = KeySelector.pick(target, Set.of(), ThreadLocalRandom.current())
-                    .orElseThrow(() -> new ApiException(OpenAiError.invalidRequest(404, "model_not_found", "model",
-                            "No key of provider '" + target.provider().name() + "' serves model `" + target.model() + "`.")));
-            passthrough.send(attempt, request, ctx.response()).onComplete(ar -> {
-                if (ar.failed()) {
-                    Responses.error(ctx, Responses.toError(ar.cause()));
-                    return;
-                }
-                ctx.response().putHeader(PROVIDER_HEADER, attempt.provider().name())
-                        .putHeader(MODEL_HEADER, attempt.publicModel())
-                        .putHeader(ATTEMPTS_HEADER, "1");
-                passthrough.relay(ar.result(), ctx.response());
-            });
+            List<Target> targets = targets(request);
+            dispatcher.dispatch(targets, request, ctx.response()).onComplete(ar -> respond(ctx, ar.result()));
         } catch (RuntimeException e) {
             Responses.error(ctx, Responses.toError(e));
+        }
+    }
+
+    /** The model's targets (an alias may name several), then those of the request's {@code fallbacks}. */
+    private List<Target> targets(InferenceRequest request) {
+        ModelResolver resolver = routing.resolver();
+        List<Target> targets = new ArrayList<>(resolver.resolve(request.model()).targets());
+        Target primary = targets.get(0);
+        if (!callable(primary)) {
+            throw new ApiException(new OpenAiError(501, "invalid_request_error", "provider_not_supported", "model",
+                    "Provider '" + primary.provider().name() + "' is configured, but Heimdall cannot call its API yet;"
+                            + " use an OpenAI-compatible provider or its OpenAI-compatible base_url."));
+        }
+        for (String fallback : request.fallbacks()) {
+            try {
+                targets.addAll(resolver.resolve(fallback).targets());
+            } catch (RoutingException e) {
+                throw ApiException.badRequest("invalid_fallback", "fallbacks", "Fallback `" + fallback + "`: " + e.getMessage());
+            }
+        }
+        targets.removeIf(t -> !callable(t));
+        return targets;
+    }
+
+    private static boolean callable(Target t) {
+        return t.provider().kind().family() != ApiFamily.UNSUPPORTED && t.provider().network().apiRoot() != null;
+    }
+
+    private void respond(RoutingContext ctx, Dispatcher.Outcome outcome) {
+        HttpServerResponse response = ctx.response();
+        FallbackPlan plan = outcome.plan();
+        response.putHeader(ATTEMPTS_HEADER, String.valueOf(plan.attempts()));
+        if (!plan.tried().isEmpty()) {
+            response.putHeader(TRIED_HEADER, plan.tried().stream().map(FallbackPlan.Tried::toString).collect(Collectors.joining(", ")));
+        }
+        if (outcome.answer() != null) {
+            response.putHeader(PROVIDER_HEADER, outcome.answer().attempt().provider().name())
+                    .putHeader(MODEL_HEADER, outcome.answer().attempt().publicModel());
+            passthrough.relay(outcome.answer(), response);
+        } else if (outcome.error() != null && !response.closed()) {
+            UpstreamError error = outcome.error();
+            if (error.retryAfter() != null) {
+                response.putHeader("Retry-After", error.retryAfter());
+            }
+            response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON)
+                    .end(Dispatcher.withTried(error, plan).toBuffer());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.NetworkConfig;
 import dev.heimdall.config.PluginConfig;
 import dev.heimdall.config.ProviderConfig;
+import dev.heimdall.routing.KeyHealth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -19,9 +20,11 @@ import io.vertx.ext.web.RoutingContext;
 public class ProvidersHandler {
 
     private final ConfigService configs;
+    private final KeyHealth health;
 
-    public ProvidersHandler(ConfigService configs) {
+    public ProvidersHandler(ConfigService configs, KeyHealth health) {
         this.configs = configs;
+        this.health = health;
     }
 
     void handle(RoutingContext ctx) {
@@ -59,15 +62,20 @@ public class ProvidersHandler {
                 .put("warnings", new JsonArray(snapshot.warnings())));
     }
 
-    private static JsonArray keys(ProviderConfig p) {
+    private JsonArray keys(ProviderConfig p) {
         JsonArray keys = new JsonArray();
         for (KeyConfig k : p.keys()) {
+            KeyHealth.Status status = health.status(p, k);
             keys.add(new JsonObject()
                     .put("name", k.name())
                     .put("value", k.value().isEmpty() && k.value().reference() == null ? "" : k.value().redacted())
                     .put("weight", k.weight())
                     .put("models", k.models().all() ? new JsonArray().add("*") : new JsonArray(k.models().names()))
-                    .put("aliases", new JsonObject(new java.util.LinkedHashMap<>(k.aliases()))));
+                    .put("aliases", new JsonObject(new java.util.LinkedHashMap<>(k.aliases())))
+                    .put("health", new JsonObject()
+                            .put("state", status.state().name().toLowerCase())
+                            .put("consecutive_failures", status.consecutiveFailures())
+                            .put("cooldown_remaining_ms", status.cooldownRemainingMillis())));
         }
         return keys;
     }

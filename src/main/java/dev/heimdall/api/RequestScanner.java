@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.heimdall.provider.Endpoint;
 import dev.heimdall.provider.InferenceRequest;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads only what routing needs from a request body, {@code model} and {@code stream}, with Jackson's
@@ -31,10 +33,16 @@ public final class RequestScanner {
         if (body.length == 0) {
             throw ApiException.badRequest("empty_body", null, "The request body is empty; send a JSON object with a \"model\".");
         }
+        if (!Utf8.isValid(body)) {
+            throw ApiException.badRequest("invalid_encoding", null, "The request body is not valid UTF-8 (JSON must be sent as UTF-8).");
+        }
         int modelStart = -1;
         int modelEnd = -1;
         String model = null;
         boolean stream = false;
+        List<String> fallbacks = List.of();
+        int fallbacksStart = -1;
+        int fallbacksEnd = -1;
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("invalid_json", null, "The request body must be a JSON object.");
@@ -42,6 +50,7 @@ public final class RequestScanner {
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
+                int fieldStart = (int) p.currentTokenLocation().getByteOffset();
                 JsonToken value = p.nextToken();
                 switch (field) {
                     case "model" -> {
@@ -58,6 +67,11 @@ public final class RequestScanner {
                         } else if (value != JsonToken.VALUE_NULL) {
                             throw ApiException.badRequest("invalid_type", "stream", "\"stream\" must be true or false.");
                         }
+                    }
+                    case "fallbacks" -> {
+                        fallbacks = fallbacks(p, value);
+                        fallbacksStart = fieldStart;
+                        fallbacksEnd = (int) p.currentLocation().getByteOffset();
                     }
                     case "messages" -> {
                         if (endpoint == Endpoint.CHAT_COMPLETIONS && value != JsonToken.START_ARRAY) {
@@ -89,6 +103,52 @@ public final class RequestScanner {
         if (model.isBlank()) {
             throw ApiException.badRequest("missing_model", "model", "\"model\" is empty; send one of the ids listed by GET /v1/models.");
         }
-        return new InferenceRequest(endpoint, body, modelStart, modelEnd, model, stream);
+        if (fallbacksStart >= 0) {
+            int[] span = withComma(body, fallbacksStart, fallbacksEnd);
+            fallbacksStart = span[0];
+            fallbacksEnd = span[1];
+        }
+        return new InferenceRequest(endpoint, body, modelStart, modelEnd, model, stream, fallbacks, fallbacksStart, fallbacksEnd);
+    }
+
+    private static List<String> fallbacks(JsonParser p, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (value != JsonToken.START_ARRAY) {
+            throw ApiException.badRequest("invalid_type", "fallbacks", "\"fallbacks\" must be an array of model names.");
+        }
+        List<String> names = new ArrayList<>();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.VALUE_STRING || p.getText().isBlank()) {
+                throw ApiException.badRequest("invalid_type", "fallbacks", "\"fallbacks\" must be an array of model names.");
+            }
+            names.add(p.getText());
+        }
+        return names;
+    }
+
+    /**
+     * Widens a field's span so removing it leaves valid JSON: with the comma after it, or for the last
+     * field the comma before it.
+     */
+    static int[] withComma(byte[] body, int start, int end) {
+        int after = end;
+        while (after < body.length && isSpace(body[after])) {
+            after++;
+        }
+        if (after < body.length && body[after] == ',') {
+            return new int[] {start, after + 1};
+        }
+        int before = start - 1;
+        while (before >= 0 && isSpace(body[before])) {
+            before--;
+        }
+        return body[before] == ',' ? new int[] {before, end} : new int[] {start, end};
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 }

@@ -42,7 +42,7 @@ public class ConfigService {
     private String lastSeenFileHash;
 
     @Inject
-    public ConfigService(ConfigStore store, AppDirectory settings, Event<ConfigSnapshot> published) {
+    public ConfigService(ConfigStore store, GatewaySettings settings, Event<ConfigSnapshot> published) {
         this(store, Path.of(settings.appDir()).resolve(CONFIG_FILE), published, System::getenv, Clock.systemUTC());
     }
 

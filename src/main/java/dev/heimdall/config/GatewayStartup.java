@@ -22,13 +22,13 @@ public class GatewayStartup {
 
     private static final Logger LOG = Logger.getLogger(GatewayStartup.class);
 
-    private final AppDirectory settings;
+    private final GatewaySettings settings;
     private final Database database;
     private final ConfigService configs;
     private final Vertx vertx;
     private long watchTimer = -1;
 
-    public GatewayStartup(AppDirectory settings, Database database, ConfigService configs, Vertx vertx) {
+    public GatewayStartup(GatewaySettings settings, Database database, ConfigService configs, Vertx vertx) {
         this.settings = settings;
         this.database = database;
         this.configs = configs;

@@ -1,7 +1,7 @@
 package dev.heimdall.provider;
 
 import dev.heimdall.config.ApiFamily;
-import dev.heimdall.config.AppDirectory;
+import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.config.ConfigSnapshot;
 import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
@@ -40,7 +40,7 @@ public class ModelDiscovery {
     private volatile DiscoveredModels current = DiscoveredModels.NONE;
     private long timer = -1;
 
-    public ModelDiscovery(Event<DiscoveredModels> published, Vertx vertx, AppDirectory settings) {
+    public ModelDiscovery(Event<DiscoveredModels> published, Vertx vertx, GatewaySettings settings) {
         this.published = published;
         this.vertx = vertx;
         this.interval = settings.modelDiscoveryInterval();

@@ -102,20 +102,14 @@ public class OpenAiPassthrough {
     }
 
     /**
-     * Pipes the upstream's answer to the client: status, headers, then the body as it arrives. Error
-     * statuses are read whole (they are small), stripped of any configured secret, and sent in OpenAI's
-     * shape. A stream that breaks after it started ends with an SSE error event, never a silent cut.
+     * Pipes a successful upstream answer to the client: status, headers, then the body as it arrives. A
+     * stream that breaks after it started ends with an SSE error event, never a silent cut.
      */
     public Future<Void> relay(UpstreamExchange exchange, HttpServerResponse client) {
         HttpClientResponse response = exchange.response;
-        Attempt attempt = exchange.attempt;
-        ProviderConfig provider = attempt.provider();
+        ProviderConfig provider = exchange.attempt.provider();
         Promise<Void> done = Promise.promise();
         client.setStatusCode(response.statusCode());
-        if (response.statusCode() >= 400) {
-            relayError(exchange, client, done);
-            return done.future();
-        }
         copyHeaders(response.headers(), client.headers());
         String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
@@ -126,10 +120,11 @@ public class OpenAiPassthrough {
         boolean sse = isEventStream(response);
         long idleMillis = provider.network().streamIdleTimeout().toMillis();
         IdleWatch idle = new IdleWatch(vertx, idleMillis, () -> {
-            exchange.cancel("stream idle for " + idleMillis + " ms");
+            // The client's error first: resetting the upstream fires its exception handler, which stays silent.
             endBroken(client, sse, OpenAiError.upstream(504, "stream_idle_timeout", "Provider '" + provider.name()
                     + "' sent nothing for " + provider.network().streamIdleTimeout().toSeconds()
                     + " s (network_config.stream_idle_timeout_in_seconds)"));
+            exchange.cancel("stream idle for " + idleMillis + " ms");
             done.tryComplete();
         });
         response.handler(chunk -> {
@@ -150,45 +145,48 @@ public class OpenAiPassthrough {
         response.exceptionHandler(err -> {
             idle.stop();
             if (!exchange.cancelled) {
+                // Not our doing (an idle timeout or a departed client cancel first): the upstream broke.
                 LOG.debugf("Upstream %s broke mid-response: %s", provider.name(), err.toString());
+                endBroken(client, sse, OpenAiError.upstream(502, "stream_interrupted",
+                        "Provider '" + provider.name() + "' closed the response before it was complete"));
             }
-            endBroken(client, sse, OpenAiError.upstream(502, "stream_interrupted",
-                    "Provider '" + provider.name() + "' closed the response before it was complete"));
             done.tryComplete();
         });
         response.resume();
         return done.future();
     }
 
-    private void relayError(UpstreamExchange exchange, HttpServerResponse client, Promise<Void> done) {
+    /**
+     * Reads an upstream error response whole (capped at 1 MiB), masks any configured secret it echoes and
+     * puts it in OpenAI's shape, so the caller can decide to retry elsewhere or to return it.
+     */
+    public Future<UpstreamError> readError(UpstreamExchange exchange) {
         HttpClientResponse response = exchange.response;
         ProviderConfig provider = exchange.attempt.provider();
+        Promise<UpstreamError> done = Promise.promise();
         Buffer body = Buffer.buffer();
         response.handler(chunk -> {
             if (body.length() < MAX_ERROR_BODY) {
                 body.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY - body.length()));
             }
         });
-        response.exceptionHandler(err -> {
-            sendError(client, OpenAiError.upstream(502, "stream_interrupted",
-                    "Provider '" + provider.name() + "' closed the connection while sending an error"));
-            done.tryComplete();
-        });
+        response.exceptionHandler(err -> done.tryComplete(new UpstreamError(502, OpenAiError.upstream(502, "stream_interrupted",
+                "Provider '" + provider.name() + "' closed the connection while sending an error").json(), null)));
         response.endHandler(v -> {
             String text = scrub(body.toString(StandardCharsets.UTF_8), provider);
-            Buffer out;
+            JsonObject json;
             try {
-                JsonObject json = new JsonObject(text);
-                out = json.getValue("error") != null ? Buffer.buffer(text)
-                        : upstreamError(response.statusCode(), provider, text).body();
+                json = new JsonObject(text);
+                if (!(json.getValue("error") instanceof JsonObject)) {
+                    json = upstreamError(response.statusCode(), provider, text).json();
+                }
             } catch (DecodeException | ClassCastException e) {
-                out = upstreamError(response.statusCode(), provider, text).body();
+                json = upstreamError(response.statusCode(), provider, text).json();
             }
-            client.putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON);
-            client.end(out);
-            done.tryComplete();
+            done.tryComplete(new UpstreamError(response.statusCode(), json, response.getHeader("Retry-After")));
         });
         response.resume();
+        return done.future();
     }
 
     private static OpenAiError upstreamError(int status, ProviderConfig provider, String text) {

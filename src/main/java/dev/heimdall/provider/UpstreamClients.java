@@ -1,6 +1,6 @@
 package dev.heimdall.provider;
 
-import dev.heimdall.config.AppDirectory;
+import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.config.NetworkConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -26,7 +26,7 @@ public class UpstreamClients {
     private final int connectTimeoutMillis;
     private final Map<PoolKey, HttpClient> clients = new ConcurrentHashMap<>();
 
-    public UpstreamClients(Vertx vertx, AppDirectory settings) {
+    public UpstreamClients(Vertx vertx, GatewaySettings settings) {
         this.vertx = vertx;
         this.connectTimeoutMillis = (int) settings.upstreamConnectTimeout().toMillis();
     }

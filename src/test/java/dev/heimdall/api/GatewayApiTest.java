@@ -73,7 +73,10 @@ class GatewayApiTest {
         FakeOpenAi.Received listing = upstream.modelListings.peek();
         assertEquals("Bearer " + GatewayTestResource.KEY_CANARY, listing.headers().get("Authorization"));
         assertEquals("acme", listing.headers().get("X-Org"));
-        chat("{\"model\": \"upstream-model\", \"messages\": []}").then().statusCode(200).header("x-heimdall-provider", "openai");
+        chat("{\"model\": \"openai/upstream-model\", \"messages\": []}").then().statusCode(200).header("x-heimdall-provider", "openai");
+        // fireworks and xai also accept any model and report the same name: a bare name is ambiguous.
+        given().get("/v1/models").then().body("data.id", hasItems("fireworks/upstream-model", "xai/upstream-model"));
+        assertOpenAiError(chat("{\"model\": \"upstream-model\", \"messages\": []}"), 400, "model_ambiguous");
     }
 
     @Test

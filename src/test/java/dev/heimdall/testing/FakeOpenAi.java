@@ -40,6 +40,7 @@ public final class FakeOpenAi implements AutoCloseable {
     /** Upstream responses whose connection closed before they finished: how cancellation is seen. */
     public final AtomicInteger abandoned = new AtomicInteger();
     public final AtomicInteger openConnections = new AtomicInteger();
+    private final java.util.Map<String, AtomicInteger> counters = new java.util.concurrent.ConcurrentHashMap<>();
     public volatile CompletableFuture<Void> gate = new CompletableFuture<>();
     /** Completed when a gated stream has written its first chunk. */
     public volatile CompletableFuture<Void> firstChunkSent = new CompletableFuture<>();
@@ -93,18 +94,52 @@ public final class FakeOpenAi implements AutoCloseable {
             String model = request.getString("model", "");
             boolean stream = request.getBoolean("stream", false);
             if (model.startsWith("status-")) {
-                int status = Integer.parseInt(model.substring(7));
-                String auth = req.getHeader("Authorization");
-                json(res, status, new JsonObject().put("error", new JsonObject()
-                        .put("message", "Rejected by upstream; key used: " + auth)
-                        .put("type", "upstream_test").put("code", "status_" + status)));
+                error(res, Integer.parseInt(model.substring(7)), req.getHeader("Authorization"));
                 return;
+            }
+            if (model.startsWith("flaky-")) {
+                // flaky-<n>-<tag>: the first n requests with this tag get a 503, the rest succeed.
+                String[] parts = model.split("-", 3);
+                int seen = counters.computeIfAbsent(parts[2], k -> new AtomicInteger()).getAndIncrement();
+                if (seen < Integer.parseInt(parts[1])) {
+                    error(res, 503, null);
+                    return;
+                }
+            }
+            if (model.startsWith("refuse-key-")) {
+                // refuse-key-<value>: 401 for requests made with that key value, success for any other.
+                if (("Bearer " + model.substring(11)).equals(req.getHeader("Authorization"))) {
+                    error(res, 401, null);
+                    return;
+                }
             }
             switch (model) {
                 case "plain-503" -> res.setStatusCode(503).putHeader("content-type", "text/plain").end("upstream overloaded");
                 case "hang" -> res.closeHandler(v -> abandoned.incrementAndGet());
                 case "gated-stream" -> gatedStream(res, model);
                 case "endless-stream" -> endlessStream(res, model);
+                case "rate-limited" -> {
+                    res.putHeader("Retry-After", "1");
+                    error(res, 429, null);
+                }
+                case "close-mid-stream" -> {
+                    sseHead(res);
+                    res.write(chunk(model, 0));
+                    res.write(chunk(model, 1)).onComplete(v -> req.connection().close());
+                }
+                case "stall-mid-stream" -> {
+                    sseHead(res);
+                    res.write(chunk(model, 0));
+                    res.closeHandler(v -> abandoned.incrementAndGet());
+                }
+                case "malformed-sse" -> {
+                    sseHead(res);
+                    res.write("data: {not json\n\n");
+                    res.write("event without data\n\n");
+                    res.end("data: [DONE]\n\n");
+                }
+                case "invalid-json" -> res.setStatusCode(200).putHeader("content-type", "application/json").end("{\"id\": \"x\", oops");
+                case "reset-before-headers" -> req.connection().close();
                 default -> {
                     if (stream) {
                         stream(res, model, STREAM_CHUNKS, 0);
@@ -118,6 +153,12 @@ public final class FakeOpenAi implements AutoCloseable {
                 }
             }
         });
+    }
+
+    private static void error(HttpServerResponse res, int status, String auth) {
+        json(res, status, new JsonObject().put("error", new JsonObject()
+                .put("message", "Rejected by upstream" + (auth == null ? "" : "; key used: " + auth))
+                .put("type", "upstream_test").put("code", "status_" + status)));
     }
 
     public static JsonObject chatCompletion(String model) {

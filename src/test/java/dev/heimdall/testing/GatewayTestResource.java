@@ -78,11 +78,21 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
                       "keys": [{"name": "m", "value": "mistral-key", "models": ["hang"]}],
                       "network_config": {"base_url": "%1$s", "default_request_timeout_in_seconds": 1}
                     },
+                    "fireworks": {
+                      "keys": [{"name": "f1", "value": "fw-key-one", "models": ["*"]}, {"name": "f2", "value": "fw-key-two", "models": ["*"]}],
+                      "network_config": {"base_url": "%1$s", "max_retries": 2, "retry_backoff_initial": 20, "retry_backoff_max": 100,
+                                         "default_request_timeout_in_seconds": 1, "stream_idle_timeout_in_seconds": 1}
+                    },
+                    "xai": {
+                      "keys": [{"name": "x", "value": "xai-key", "models": ["*"]}],
+                      "network_config": {"base_url": "%1$s"}
+                    },
                     "azure": {
                       "keys": [{"name": "az", "value": "az-key", "models": ["gpt-4o-azure"]}]
                     }
                   },
-                  "aliases": {"fast": "vllm/glm5", "smart": ["openai/gpt-4o", "vllm/shared-model"]},
+                  "aliases": {"fast": "vllm/glm5", "smart": ["openai/gpt-4o", "vllm/shared-model"],
+                              "resilient": ["fireworks/status-503", "groq/llama-3.3-70b", "xai/grok-ok"]},
                   "plugins": [{"name": "telemetry", "enabled": true}],
                   "client": {"max_request_body_size_mb": 1}
                 }

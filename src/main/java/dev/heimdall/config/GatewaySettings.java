@@ -5,13 +5,13 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /**
- * Heimdall's own settings ({@code heimdall.*}, or HEIMDALL_* in the environment). {@code app-dir} is
- * Bifrost's {@code -app-dir}: it holds config.json and the SQLite file config.db.
+ * Heimdall's own settings ({@code heimdall.*} in application.properties, or HEIMDALL_* in the environment);
+ * everything a config.json carries stays in config.json.
  */
 @ConfigMapping(prefix = "heimdall")
-public interface AppDirectory {
+public interface GatewaySettings {
 
-    /** Folder with config.json and config.db. */
+    /** Bifrost's {@code -app-dir}: the folder with config.json and the SQLite file config.db. */
     String appDir();
 
     /** How often config.json is checked for changes; 0 turns live reload off. */
@@ -25,4 +25,8 @@ public interface AppDirectory {
     /** How often upstreams that accept any model are asked for their model list; 0 turns it off. */
     @WithDefault("5m")
     Duration modelDiscoveryInterval();
+
+    /** Inference requests in flight before new ones are answered 429 with Retry-After. */
+    @WithDefault("4096")
+    int maxInFlight();
 }
