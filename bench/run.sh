@@ -19,7 +19,8 @@ PORT_BASE=${PORT_BASE:-18080}
 UP=$((PORT_BASE + 1))
 NGX=$((PORT_BASE + 2))
 HD=$((PORT_BASE + 3))
-JAVA_OPTS=${JAVA_OPTS:-"-Xms64m -Xmx192m -XX:+UseParallelGC -XX:TieredStopAtLevel=4"}
+# One event loop per core, as nginx runs one worker per core (worker_processes auto).
+JAVA_OPTS=${JAVA_OPTS:-"-Xms64m -Xmx192m -XX:+UseParallelGC -Dquarkus.vertx.event-loops-pool-size=$(nproc)"}
 WORK=$(mktemp -d /tmp/heimdall-bench.XXXXXX)
 PIDS=()
 

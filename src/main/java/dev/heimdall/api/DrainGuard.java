@@ -5,7 +5,7 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,7 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * to notice; from then on new /v1 requests get a 503 (clients retry on another pod) while requests and
  * streams already in flight run to their end under {@code quarkus.shutdown.timeout}.
  */
-@ApplicationScoped
+@Singleton
 public class DrainGuard {
 
     private final Vertx vertx;

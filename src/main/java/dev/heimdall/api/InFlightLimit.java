@@ -3,7 +3,7 @@ package dev.heimdall.api;
 import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.provider.OpenAiError;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instead of joining an unbounded queue: under overload the gateway stays responsive and memory stays
  * flat, and clients back off as they do for any provider's rate limit.
  */
-@ApplicationScoped
+@Singleton
 public class InFlightLimit {
 
     private final int max;

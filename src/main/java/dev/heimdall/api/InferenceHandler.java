@@ -19,7 +19,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * scans it, resolves the model and its fallbacks, hands the targets to the {@link Dispatcher} and writes
  * what it returns. Runs entirely on the event loop; nothing here blocks.
  */
-@ApplicationScoped
+@Singleton
 public class InferenceHandler {
 
     static final String PROVIDER_HEADER = "x-heimdall-provider";
@@ -74,30 +74,29 @@ public class InferenceHandler {
             Responses.errorAndClose(ctx, tooLarge(snapshot));
             return;
         }
-        Buffer body = Buffer.buffer((int) Math.max(256, Math.min(declared, 1 << 20)));
-        boolean[] over = {false};
+        BodyCollector body = new BodyCollector((int) Math.min(declared, 1 << 24));
         request.handler(chunk -> {
-            if (over[0]) {
+            if (body.tooLarge) {
                 return;
             }
-            if (body.length() + chunk.length() > maxBody) {
-                over[0] = true;
+            if (body.length + chunk.length() > maxBody) {
+                body.tooLarge = true;
                 Responses.errorAndClose(ctx, tooLarge(snapshot));
             } else {
-                body.appendBuffer(chunk);
+                body.append(chunk);
             }
         });
         request.endHandler(v -> {
-            if (!over[0]) {
-                dispatch(ctx, endpoint, body);
+            if (!body.tooLarge) {
+                dispatch(ctx, endpoint, body.bytes());
             }
         });
         request.resume();
     }
 
-    private void dispatch(RoutingContext ctx, Endpoint endpoint, Buffer body) {
+    private void dispatch(RoutingContext ctx, Endpoint endpoint, byte[] body) {
         try {
-            InferenceRequest request = RequestScanner.scan(endpoint, body.getBytes());
+            InferenceRequest request = RequestScanner.scan(endpoint, body);
             List<Target> targets = targets(request);
             dispatcher.dispatch(targets, request, ctx.response()).onComplete(ar -> respond(ctx, ar.result()));
         } catch (RuntimeException e) {
@@ -148,6 +147,30 @@ public class InferenceHandler {
             }
             response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON)
                     .end(Dispatcher.withTried(error, plan).toBuffer());
+        }
+    }
+
+    /** The request body, copied once from the network buffers into an array sized by Content-Length when given. */
+    private static final class BodyCollector {
+        byte[] data;
+        int length;
+        boolean tooLarge;
+
+        BodyCollector(int expected) {
+            data = new byte[Math.max(expected, 256)];
+        }
+
+        void append(Buffer chunk) {
+            int n = chunk.length();
+            if (length + n > data.length) {
+                data = java.util.Arrays.copyOf(data, Math.max(length + n, data.length * 2));
+            }
+            chunk.getBytes(0, n, data, length);
+            length += n;
+        }
+
+        byte[] bytes() {
+            return length == data.length ? data : java.util.Arrays.copyOf(data, length);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.heimdall.provider;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
@@ -21,7 +22,7 @@ public record InferenceRequest(Endpoint endpoint, byte[] body, int modelStart, i
     public Buffer bodyWithModel(String upstreamModel) {
         boolean sameModel = upstreamModel.equals(model);
         if (sameModel && fallbacksStart < 0) {
-            return Buffer.buffer(body);
+            return Buffer.buffer(Unpooled.wrappedBuffer(body)); // no copy: the array is not changed afterwards
         }
         byte[] quoted = sameModel ? null : JsonStringEncoder.getInstance().quoteAsUTF8(upstreamModel);
         Buffer out = Buffer.buffer(body.length + (quoted == null ? 0 : quoted.length));

@@ -11,17 +11,17 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
+import io.netty.util.AsciiString;
+import java.util.List;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,13 +30,13 @@ import org.jboss.logging.Logger;
  * JSON or SSE, is piped back chunk by chunk with back-pressure and never buffered whole. A client that
  * goes away resets the upstream request, which frees the upstream's work.
  */
-@ApplicationScoped
+@Singleton
 public class OpenAiPassthrough {
 
     private static final Logger LOG = Logger.getLogger(OpenAiPassthrough.class);
     private static final int MAX_ERROR_BODY = 1 << 20;
-    private static final Set<CharSequence> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "upgrade", "content-length");
+    private static final List<AsciiString> HOP_BY_HOP = Stream.of("connection", "keep-alive", "transfer-encoding",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "upgrade", "content-length").map(AsciiString::of).toList();
 
     private final Vertx vertx;
     private final UpstreamClients clients;
@@ -53,23 +53,23 @@ public class OpenAiPassthrough {
      */
     public Future<UpstreamExchange> send(Attempt attempt, InferenceRequest request, HttpServerResponse client) {
         ProviderConfig provider = attempt.provider();
-        URI url = URI.create(provider.network().apiRoot() + request.endpoint().path());
+        RequestOptions options = clients.options(provider.network().apiRoot(), request.endpoint());
         UpstreamExchange exchange = new UpstreamExchange(attempt);
         Promise<UpstreamExchange> headers = Promise.promise();
         client.closeHandler(v -> exchange.cancel("client disconnected"));
         long timeoutMillis = provider.network().requestTimeout().toMillis();
-        exchange.firstByte = new IdleWatch(vertx, timeoutMillis, () -> {
+        exchange.idleAction = () -> {
             exchange.timedOut = true;
             exchange.cancel("no response within " + timeoutMillis + " ms");
             headers.tryFail(new UpstreamFailure(504, "provider_timeout", "Provider '" + provider.name()
                     + "' did not answer within " + provider.network().requestTimeout().toSeconds()
                     + " s (network_config.default_request_timeout_in_seconds)"));
-        });
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString());
+        };
+        exchange.watch = new IdleWatch(vertx, timeoutMillis, exchange::onIdle);
         clients.forNetwork(provider.network()).request(options).onComplete(ar -> {
             if (ar.failed()) {
-                exchange.firstByte.stop();
-                headers.tryFail(unreachable(provider, url, ar.cause()));
+                exchange.watch.stop();
+                headers.tryFail(unreachable(provider, options, ar.cause()));
                 return;
             }
             HttpClientRequest upstream = ar.result();
@@ -85,14 +85,17 @@ public class OpenAiPassthrough {
             }
             provider.network().extraHeaders().forEach((name, value) -> h.set(name, value.value()));
             upstream.send(request.bodyWithModel(attempt.upstreamModel())).onComplete(sent -> {
-                exchange.firstByte.stop();
                 if (sent.failed()) {
+                    exchange.watch.stop();
                     if (!exchange.timedOut) {
-                        headers.tryFail(unreachable(provider, url, sent.cause()));
+                        headers.tryFail(unreachable(provider, options, sent.cause()));
                     }
                     return;
                 }
                 HttpClientResponse response = sent.result();
+                // Headers are in; until the body is relayed or read, silence counts against the stream idle limit.
+                exchange.idleAction = () -> exchange.cancel("upstream silent after its headers");
+                exchange.watch.restart(provider.network().streamIdleTimeout().toMillis());
                 response.pause();
                 exchange.response = response;
                 headers.tryComplete(exchange);
@@ -119,14 +122,15 @@ public class OpenAiPassthrough {
         }
         boolean sse = isEventStream(response);
         long idleMillis = provider.network().streamIdleTimeout().toMillis();
-        IdleWatch idle = new IdleWatch(vertx, idleMillis, () -> {
+        IdleWatch idle = exchange.watch;
+        exchange.idleAction = () -> {
             // The client's error first: resetting the upstream fires its exception handler, which stays silent.
             endBroken(client, sse, OpenAiError.upstream(504, "stream_idle_timeout", "Provider '" + provider.name()
                     + "' sent nothing for " + provider.network().streamIdleTimeout().toSeconds()
                     + " s (network_config.stream_idle_timeout_in_seconds)"));
             exchange.cancel("stream idle for " + idleMillis + " ms");
             done.tryComplete();
-        });
+        };
         response.handler(chunk -> {
             idle.touch();
             client.write(chunk);
@@ -170,9 +174,13 @@ public class OpenAiPassthrough {
                 body.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_ERROR_BODY - body.length()));
             }
         });
-        response.exceptionHandler(err -> done.tryComplete(new UpstreamError(502, OpenAiError.upstream(502, "stream_interrupted",
-                "Provider '" + provider.name() + "' closed the connection while sending an error").json(), null)));
+        response.exceptionHandler(err -> {
+            exchange.watch.stop();
+            done.tryComplete(new UpstreamError(502, OpenAiError.upstream(502, "stream_interrupted",
+                    "Provider '" + provider.name() + "' closed the connection while sending an error").json(), null));
+        });
         response.endHandler(v -> {
+            exchange.watch.stop();
             String text = scrub(body.toString(StandardCharsets.UTF_8), provider);
             JsonObject json;
             try {
@@ -245,10 +253,19 @@ public class OpenAiPassthrough {
 
     private static void copyHeaders(MultiMap from, MultiMap to) {
         for (var e : from) {
-            if (!HOP_BY_HOP.contains(e.getKey().toLowerCase())) {
+            if (!isHopByHop(e.getKey())) {
                 to.add(e.getKey(), e.getValue());
             }
         }
+    }
+
+    private static boolean isHopByHop(String name) {
+        for (AsciiString h : HOP_BY_HOP) {
+            if (h.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isEventStream(HttpClientResponse response) {
@@ -256,8 +273,8 @@ public class OpenAiPassthrough {
         return type != null && type.startsWith("text/event-stream");
     }
 
-    private static UpstreamFailure unreachable(ProviderConfig provider, URI url, Throwable cause) {
-        String where = url.getHost() + ":" + (url.getPort() > 0 ? url.getPort() : url.getScheme().equals("https") ? 443 : 80);
+    private static UpstreamFailure unreachable(ProviderConfig provider, RequestOptions options, Throwable cause) {
+        String where = options.getHost() + ":" + options.getPort();
         String why;
         if (cause instanceof ConnectException || cause instanceof io.netty.channel.ConnectTimeoutException) {
             why = "connection failed (" + cause.getMessage() + ")";

@@ -12,7 +12,9 @@ public final class UpstreamExchange {
     final Attempt attempt;
     HttpClientRequest request;
     HttpClientResponse response;
-    IdleWatch firstByte;
+    IdleWatch watch;
+    /** What silence means now: a timeout before the headers, a broken stream after them. */
+    volatile Runnable idleAction;
     volatile boolean cancelled;
     volatile boolean timedOut;
 
@@ -38,13 +40,17 @@ public final class UpstreamExchange {
         return true;
     }
 
+    void onIdle() {
+        idleAction.run();
+    }
+
     void cancel(String why) {
         if (cancelled) {
             return;
         }
         cancelled = true;
-        if (firstByte != null) {
-            firstByte.stop();
+        if (watch != null) {
+            watch.stop();
         }
         if (request != null) {
             request.reset();

@@ -12,7 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
  * Vert.x timer (never blocking the event loop) and stops at the first answer worth relaying. Nothing has
  * reached the client until it returns, so failing over is always safe here.
  */
-@ApplicationScoped
+@Singleton
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);

@@ -2,7 +2,7 @@ package dev.heimdall.routing;
 
 import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * cool-down has passed one request may probe it (half-open): success closes it, failure reopens it.
  * The selector skips cooling keys while healthy ones remain.
  */
-@ApplicationScoped
+@Singleton
 public class KeyHealth {
 
     static final int FAILURES_TO_OPEN = 3;
@@ -53,6 +53,9 @@ public class KeyHealth {
 
     /** True when the key may take a request now: healthy, or cooled down and not already being probed. */
     public boolean available(ProviderConfig provider, KeyConfig key) {
+        if (entries.isEmpty()) {
+            return true; // no key has failed yet: the common case costs nothing
+        }
         Entry e = entries.get(id(provider, key));
         if (e == null) {
             return true;
@@ -67,6 +70,9 @@ public class KeyHealth {
 
     /** Called when a request goes to the key; a cooled-down key becomes the half-open probe. */
     public void onAttempt(ProviderConfig provider, KeyConfig key) {
+        if (entries.isEmpty()) {
+            return;
+        }
         Entry e = entries.get(id(provider, key));
         if (e != null) {
             synchronized (e) {
@@ -78,6 +84,9 @@ public class KeyHealth {
     }
 
     public void onSuccess(ProviderConfig provider, KeyConfig key) {
+        if (entries.isEmpty()) {
+            return;
+        }
         Entry e = entries.get(id(provider, key));
         if (e != null) {
             synchronized (e) {

@@ -2,6 +2,7 @@ package dev.heimdall.routing;
 
 import dev.heimdall.config.KeyConfig;
 import dev.heimdall.provider.Attempt;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -18,13 +19,20 @@ public final class KeySelector {
 
     /** A key for {@code target}, never one in {@code setAside}; empty when none is left. */
     public static Optional<Attempt> pick(Target target, Collection<String> setAside, KeyHealth health, RandomGenerator random) {
-        List<KeyConfig> candidates = target.provider().keys().stream()
-                .filter(k -> k.serves(target.model()) && !setAside.contains(k.name()))
-                .toList();
+        List<KeyConfig> keys = target.provider().keys();
+        List<KeyConfig> candidates = new ArrayList<>(keys.size());
+        List<KeyConfig> healthy = new ArrayList<>(keys.size());
+        for (KeyConfig k : keys) {
+            if (k.serves(target.model()) && !setAside.contains(k.name())) {
+                candidates.add(k);
+                if (health.available(target.provider(), k)) {
+                    healthy.add(k);
+                }
+            }
+        }
         if (candidates.isEmpty()) {
             return Optional.empty();
         }
-        List<KeyConfig> healthy = candidates.stream().filter(k -> health.available(target.provider(), k)).toList();
         KeyConfig chosen = weighted(healthy.isEmpty() ? candidates : healthy, random);
         health.onAttempt(target.provider(), chosen);
         return Optional.of(new Attempt(target.provider(), chosen, target.model(), chosen.upstreamModel(target.model())));

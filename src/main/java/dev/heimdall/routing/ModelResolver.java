@@ -30,6 +30,10 @@ import java.util.stream.Collectors;
 public final class ModelResolver {
 
     private static final int LISTED_IN_ERRORS = 40;
+    /** Resolutions are pure for a given config; names that fail are not cached, so the map stays small. */
+    private static final int MAX_CACHED = 10_000;
+
+    private final Map<String, Route> resolved = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Map<String, ProviderConfig> providers;
     private final Map<String, AliasConfig> aliases;
@@ -71,6 +75,18 @@ public final class ModelResolver {
     }
 
     public Route resolve(String requested) {
+        Route cached = resolved.get(requested);
+        if (cached != null) {
+            return cached;
+        }
+        Route route = resolveUncached(requested);
+        if (resolved.size() < MAX_CACHED) {
+            resolved.put(requested, route);
+        }
+        return route;
+    }
+
+    private Route resolveUncached(String requested) {
         AliasConfig alias = aliases.get(requested);
         if (alias != null) {
             List<Target> targets = new ArrayList<>();

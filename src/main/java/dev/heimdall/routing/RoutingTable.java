@@ -3,14 +3,14 @@ package dev.heimdall.routing;
 import dev.heimdall.config.ConfigSnapshot;
 import dev.heimdall.config.GatewayConfig;
 import dev.heimdall.provider.DiscoveredModels;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 
 /**
  * The resolver for the configuration in force and the models upstreams reported. Either changing builds
  * a new resolver and swaps the reference, so a request in flight keeps the resolver it started with.
  */
-@ApplicationScoped
+@Singleton
 public class RoutingTable {
 
     private GatewayConfig config = GatewayConfig.empty();
