@@ -26,10 +26,12 @@ public class ApiRoutes {
     private final ConfigService configs;
     private final ConfigStore store;
     private final DrainGuard drain;
+    private final LogsHandler logs;
 
     public ApiRoutes(InferenceHandler inference, ModelsHandler models, ProvidersHandler providers,
-            ConfigService configs, ConfigStore store, DrainGuard drain) {
+            ConfigService configs, ConfigStore store, DrainGuard drain, LogsHandler logs) {
         this.drain = drain;
+        this.logs = logs;
         this.inference = inference;
         this.models = models;
         this.providers = providers;
@@ -47,6 +49,7 @@ public class ApiRoutes {
         router.route("/v1/*").handler(ApiRoutes::unknown);
         router.route("/v1/*").failureHandler(ctx -> Responses.error(ctx, Responses.toError(ctx.failure())));
         router.get("/api/providers").handler(providers::handle);
+        router.get("/api/logs").handler(logs::handle);
         router.get("/health").handler(this::health);
     }
 

@@ -2,6 +2,7 @@ package dev.heimdall.api;
 
 import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.provider.OpenAiError;
+import dev.heimdall.telemetry.GatewayMetrics;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,8 +18,9 @@ public class InFlightLimit {
     private final int max;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public InFlightLimit(GatewaySettings settings) {
+    public InFlightLimit(GatewaySettings settings, GatewayMetrics metrics) {
         this.max = settings.maxInFlight();
+        metrics.inFlightGauge(inFlight::get);
     }
 
     /** Admits the request (released when its response ends or its connection closes) or answers 429. */

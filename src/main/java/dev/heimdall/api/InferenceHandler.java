@@ -14,6 +14,9 @@ import dev.heimdall.routing.ModelResolver;
 import dev.heimdall.routing.RoutingException;
 import dev.heimdall.routing.RoutingTable;
 import dev.heimdall.routing.Target;
+import dev.heimdall.telemetry.CallRecord;
+import dev.heimdall.telemetry.Telemetry;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -42,10 +45,12 @@ public class InferenceHandler {
     private final OpenAiPassthrough passthrough;
     private final Dispatcher dispatcher;
     private final InFlightLimit limit;
+    private final Telemetry telemetry;
 
     public InferenceHandler(ConfigService configs, RoutingTable routing, OpenAiPassthrough passthrough, Dispatcher dispatcher,
-            InFlightLimit limit) {
+            InFlightLimit limit, Telemetry telemetry) {
         this.limit = limit;
+        this.telemetry = telemetry;
         this.configs = configs;
         this.routing = routing;
         this.passthrough = passthrough;
@@ -54,24 +59,27 @@ public class InferenceHandler {
 
     void handle(RoutingContext ctx, Endpoint endpoint) {
         HttpServerRequest request = ctx.request();
+        CallRecord call = telemetry.begin(request, endpoint.operation());
         ConfigSnapshot snapshot = configs.current();
         if (snapshot == null) {
-            Responses.error(ctx, new OpenAiError(503, "server_error", "not_ready", null, "Heimdall is starting; no configuration is loaded yet."));
+            reject(ctx, call, new OpenAiError(503, "server_error", "not_ready", null, "Heimdall is starting; no configuration is loaded yet."), false);
             return;
         }
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type != null && !type.toLowerCase().contains("json")) {
-            Responses.errorAndClose(ctx, OpenAiError.invalidRequest(415, "unsupported_media_type", null,
-                    "Content-Type must be application/json, not " + type + " (with curl, add -H 'Content-Type: application/json')."));
+            reject(ctx, call, OpenAiError.invalidRequest(415, "unsupported_media_type", null,
+                    "Content-Type must be application/json, not " + type + " (with curl, add -H 'Content-Type: application/json')."), true);
             return;
         }
         if (!limit.admit(ctx)) {
+            call.finished(429, "gateway_overloaded");
+            telemetry.finish(call);
             return;
         }
         long maxBody = snapshot.config().client().maxRequestBodyBytes();
         long declared = declaredLength(request);
         if (declared > maxBody) {
-            Responses.errorAndClose(ctx, tooLarge(snapshot));
+            reject(ctx, call, tooLarge(snapshot), true);
             return;
         }
         BodyCollector body = new BodyCollector((int) Math.min(declared, 1 << 24));
@@ -81,27 +89,39 @@ public class InferenceHandler {
             }
             if (body.length + chunk.length() > maxBody) {
                 body.tooLarge = true;
-                Responses.errorAndClose(ctx, tooLarge(snapshot));
+                reject(ctx, call, tooLarge(snapshot), true);
             } else {
                 body.append(chunk);
             }
         });
         request.endHandler(v -> {
             if (!body.tooLarge) {
-                dispatch(ctx, endpoint, body.bytes());
+                dispatch(ctx, endpoint, body.bytes(), call);
             }
         });
         request.resume();
     }
 
-    private void dispatch(RoutingContext ctx, Endpoint endpoint, byte[] body) {
+    private void dispatch(RoutingContext ctx, Endpoint endpoint, byte[] body, CallRecord call) {
         try {
             InferenceRequest request = RequestScanner.scan(endpoint, body);
+            call.request(request.model(), request.stream(), body);
             List<Target> targets = targets(request);
-            dispatcher.dispatch(targets, request, ctx.response()).onComplete(ar -> respond(ctx, ar.result()));
+            dispatcher.dispatch(targets, request, ctx.response(), call).onComplete(ar -> respond(ctx, ar.result(), call));
         } catch (RuntimeException e) {
-            Responses.error(ctx, Responses.toError(e));
+            reject(ctx, call, Responses.toError(e), false);
         }
+    }
+
+    /** Answers with an error before any upstream was called, and records the request. */
+    private void reject(RoutingContext ctx, CallRecord call, OpenAiError error, boolean close) {
+        if (close) {
+            Responses.errorAndClose(ctx, error);
+        } else {
+            Responses.error(ctx, error);
+        }
+        call.finished(error.status(), error.code());
+        telemetry.finish(call);
     }
 
     /** The model's targets (an alias may name several), then those of the request's {@code fallbacks}. */
@@ -129,7 +149,7 @@ public class InferenceHandler {
         return t.provider().kind().family() != ApiFamily.UNSUPPORTED && t.provider().network().apiRoot() != null;
     }
 
-    private void respond(RoutingContext ctx, Dispatcher.Outcome outcome) {
+    private void respond(RoutingContext ctx, Dispatcher.Outcome outcome, CallRecord call) {
         HttpServerResponse response = ctx.response();
         FallbackPlan plan = outcome.plan();
         response.putHeader(ATTEMPTS_HEADER, String.valueOf(plan.attempts()));
@@ -139,7 +159,8 @@ public class InferenceHandler {
         if (outcome.answer() != null) {
             response.putHeader(PROVIDER_HEADER, outcome.answer().attempt().provider().name())
                     .putHeader(MODEL_HEADER, outcome.answer().attempt().publicModel());
-            passthrough.relay(outcome.answer(), response);
+            telemetry.relayStarted(call);
+            passthrough.relay(outcome.answer(), response, call).onComplete(v -> telemetry.finish(call));
         } else if (outcome.error() != null && !response.closed()) {
             UpstreamError error = outcome.error();
             if (error.retryAfter() != null) {
@@ -147,6 +168,12 @@ public class InferenceHandler {
             }
             response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON)
                     .end(Dispatcher.withTried(error, plan).toBuffer());
+            JsonObject e = error.body().getJsonObject("error");
+            call.finished(error.status(), e != null && e.getValue("code") != null ? String.valueOf(e.getValue("code")) : String.valueOf(error.status()));
+            telemetry.finish(call);
+        } else {
+            call.finished(499, "client_disconnected");
+            telemetry.finish(call);
         }
     }
 

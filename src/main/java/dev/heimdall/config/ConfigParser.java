@@ -44,6 +44,7 @@ public final class ConfigParser {
     private final List<ConfigProblem> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private int version = 2;
+    private OtelConfig otel;
 
     private ConfigParser(UnaryOperator<String> env) {
         this.env = env;
@@ -83,7 +84,7 @@ public final class ConfigParser {
         Map<String, AliasConfig> aliases = aliases(root.get("aliases"), providers);
         List<PluginConfig> plugins = plugins(root.get("plugins"));
         ClientConfig client = client(root.get("client"));
-        return new GatewayConfig(providers, aliases, plugins, client);
+        return new GatewayConfig(providers, aliases, plugins, client, otel);
     }
 
     private Map<String, ProviderConfig> providers(JsonNode node) {
@@ -381,15 +382,19 @@ public final class ConfigParser {
             if (!name.equals("otel")) {
                 warnings.add(path + " plugin \"" + name + "\" is not supported by Heimdall; it is ignored");
             } else if (enabled) {
-                checkOtel(path + ".config", config);
+                if (otel != null) {
+                    problem(path, "a second enabled otel plugin; keep one");
+                }
+                otel = otel(path + ".config", config);
             }
             plugins.add(new PluginConfig(name, enabled, config));
         }
         return plugins;
     }
 
-    /** Checks the otel plugin's fields now so a typo or unset env stops start-up instead of losing traces. */
-    private void checkOtel(String path, JsonNode config) {
+    /** Reads the otel plugin now so a typo or unset env stops start-up instead of losing traces. */
+    private OtelConfig otel(String path, JsonNode config) {
+        URI collector = null;
         JsonNode url = config.get("collector_url");
         if (url == null || !url.isTextual() || url.textValue().isBlank()) {
             problem(path + ".collector_url", "is required (for Langfuse: http://<host>:3000/api/public/otel/v1/traces)");
@@ -397,37 +402,52 @@ public final class ConfigParser {
             Secret resolved = secret(path + ".collector_url", url.textValue());
             if (resolved != null) {
                 try {
-                    URI u = new URI(resolved.value());
-                    if (u.getScheme() == null || !u.getScheme().startsWith("http") || u.getHost() == null) {
+                    URI u = new URI(resolved.value().strip());
+                    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
                         problem(path + ".collector_url", "must be an absolute http:// or https:// URL");
+                    } else {
+                        collector = u;
                     }
                 } catch (URISyntaxException e) {
                     problem(path + ".collector_url", "is not a valid URL: " + e.getReason());
                 }
             }
         }
-        JsonNode headers = config.get("headers");
-        if (headers != null && headers.isObject()) {
-            for (Map.Entry<String, JsonNode> h : headers.properties()) {
-                if (!h.getValue().isTextual()) {
-                    problem(path + ".headers." + h.getKey(), "must be a string");
+        Map<String, Secret> headers = new LinkedHashMap<>();
+        JsonNode h = config.get("headers");
+        if (h != null && h.isObject()) {
+            for (Map.Entry<String, JsonNode> e : h.properties()) {
+                if (!e.getValue().isTextual()) {
+                    problem(path + ".headers." + e.getKey(), "must be a string");
+                } else if (!HEADER_NAME.matcher(e.getKey()).matches()) {
+                    problem(path + ".headers." + e.getKey(), "is not a valid HTTP header name");
                 } else {
-                    secret(path + ".headers." + h.getKey(), h.getValue().textValue());
+                    Secret v = secret(path + ".headers." + e.getKey(), e.getValue().textValue());
+                    if (v != null) {
+                        headers.put(e.getKey(), v);
+                    }
                 }
             }
-        } else if (headers != null && !headers.isNull()) {
+        } else if (h != null && !h.isNull()) {
             problem(path + ".headers", "must be an object of header names to values");
         }
-        JsonNode traceType = config.get("trace_type");
-        if (traceType != null && !(traceType.isTextual()
-                && (traceType.textValue().equals("otel") || traceType.textValue().equals("genai_extension")))) {
+        String traceType = text(config, "trace_type", "otel");
+        if (!traceType.equals("otel") && !traceType.equals("genai_extension")) {
             problem(path + ".trace_type", "must be \"otel\" or \"genai_extension\"");
         }
-        JsonNode protocol = config.get("protocol");
-        if (protocol != null && !(protocol.isTextual()
-                && (protocol.textValue().equals("http") || protocol.textValue().equals("grpc")))) {
+        String protocol = text(config, "protocol", "http");
+        if (!protocol.equals("http") && !protocol.equals("grpc")) {
             problem(path + ".protocol", "must be \"http\" or \"grpc\"");
+        } else if (protocol.equals("grpc")) {
+            warnings.add(path + ".protocol \"grpc\" is exported as OTLP/HTTP protobuf to collector_url; point it at the collector's HTTP port (4318)");
         }
+        String serviceName = text(config, "service_name", "heimdall");
+        return collector == null ? null : new OtelConfig(collector, headers, serviceName, protocol, traceType);
+    }
+
+    private static String text(JsonNode config, String field, String dflt) {
+        JsonNode n = config.get(field);
+        return n != null && n.isTextual() && !n.textValue().isBlank() ? n.textValue() : dflt;
     }
 
     private ClientConfig client(JsonNode node) {

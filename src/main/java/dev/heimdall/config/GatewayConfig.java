@@ -3,12 +3,13 @@ package dev.heimdall.config;
 import java.util.List;
 import java.util.Map;
 
-/** A whole, validated config.json with secrets resolved. Immutable. */
+/** A whole, validated config.json with secrets resolved. Immutable. {@code otel} is null when tracing is off. */
 public record GatewayConfig(
         Map<String, ProviderConfig> providers,
         Map<String, AliasConfig> aliases,
         List<PluginConfig> plugins,
-        ClientConfig client) {
+        ClientConfig client,
+        OtelConfig otel) {
 
     public GatewayConfig {
         providers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(providers));
@@ -17,6 +18,6 @@ public record GatewayConfig(
     }
 
     public static GatewayConfig empty() {
-        return new GatewayConfig(Map.of(), Map.of(), List.of(), ClientConfig.DEFAULTS);
+        return new GatewayConfig(Map.of(), Map.of(), List.of(), ClientConfig.DEFAULTS, null);
     }
 }

@@ -29,4 +29,16 @@ public interface GatewaySettings {
     /** Inference requests in flight before new ones are answered 429 with Retry-After. */
     @WithDefault("4096")
     int maxInFlight();
+
+    /** Spans waiting for export; beyond it new spans are dropped, never waited for. */
+    @WithDefault("4096")
+    int traceQueueSize();
+
+    /** How long spans wait to be exported in a batch. */
+    @WithDefault("2s")
+    Duration traceExportDelay();
+
+    /** Request-log entries waiting to be written to SQLite; beyond it entries are dropped and counted. */
+    @WithDefault("10000")
+    int requestLogQueueSize();
 }

@@ -3,6 +3,7 @@ package dev.heimdall.provider;
 import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
 import dev.heimdall.config.Secret;
+import dev.heimdall.telemetry.CallRecord;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -51,7 +52,7 @@ public class OpenAiPassthrough {
      * fails with {@link UpstreamFailure} when there is no response: nothing has reached the client yet,
      * so the caller may still try elsewhere.
      */
-    public Future<UpstreamExchange> send(Attempt attempt, InferenceRequest request, HttpServerResponse client) {
+    public Future<UpstreamExchange> send(Attempt attempt, InferenceRequest request, HttpServerResponse client, String traceparent) {
         ProviderConfig provider = attempt.provider();
         RequestOptions options = clients.options(provider.network().apiRoot(), request.endpoint());
         UpstreamExchange exchange = new UpstreamExchange(attempt);
@@ -84,6 +85,9 @@ public class OpenAiPassthrough {
                 h.set(HttpHeaders.AUTHORIZATION, "Bearer " + key.value().value());
             }
             provider.network().extraHeaders().forEach((name, value) -> h.set(name, value.value()));
+            if (traceparent != null) {
+                h.set("traceparent", traceparent);
+            }
             upstream.send(request.bodyWithModel(attempt.upstreamModel())).onComplete(sent -> {
                 if (sent.failed()) {
                     exchange.watch.stop();
@@ -108,7 +112,7 @@ public class OpenAiPassthrough {
      * Pipes a successful upstream answer to the client: status, headers, then the body as it arrives. A
      * stream that breaks after it started ends with an SSE error event, never a silent cut.
      */
-    public Future<Void> relay(UpstreamExchange exchange, HttpServerResponse client) {
+    public Future<Void> relay(UpstreamExchange exchange, HttpServerResponse client, CallRecord call) {
         HttpClientResponse response = exchange.response;
         ProviderConfig provider = exchange.attempt.provider();
         Promise<Void> done = Promise.promise();
@@ -121,10 +125,12 @@ public class OpenAiPassthrough {
             client.setChunked(true);
         }
         boolean sse = isEventStream(response);
+        call.responseStarted(response.statusCode(), sse);
         long idleMillis = provider.network().streamIdleTimeout().toMillis();
         IdleWatch idle = exchange.watch;
         exchange.idleAction = () -> {
             // The client's error first: resetting the upstream fires its exception handler, which stays silent.
+            call.finished(response.statusCode(), "stream_idle_timeout");
             endBroken(client, sse, OpenAiError.upstream(504, "stream_idle_timeout", "Provider '" + provider.name()
                     + "' sent nothing for " + provider.network().streamIdleTimeout().toSeconds()
                     + " s (network_config.stream_idle_timeout_in_seconds)"));
@@ -133,6 +139,7 @@ public class OpenAiPassthrough {
         };
         response.handler(chunk -> {
             idle.touch();
+            call.chunk(chunk);
             client.write(chunk);
             if (client.writeQueueFull()) {
                 response.pause();
@@ -144,6 +151,7 @@ public class OpenAiPassthrough {
             if (!client.ended()) {
                 client.end();
             }
+            call.finished(response.statusCode(), client.closed() && !client.ended() ? "client_disconnected" : null);
             done.tryComplete();
         });
         response.exceptionHandler(err -> {
@@ -151,8 +159,11 @@ public class OpenAiPassthrough {
             if (!exchange.cancelled) {
                 // Not our doing (an idle timeout or a departed client cancel first): the upstream broke.
                 LOG.debugf("Upstream %s broke mid-response: %s", provider.name(), err.toString());
+                call.finished(response.statusCode(), "stream_interrupted");
                 endBroken(client, sse, OpenAiError.upstream(502, "stream_interrupted",
                         "Provider '" + provider.name() + "' closed the response before it was complete"));
+            } else if (call.errorType() == null) {
+                call.finished(499, "client_disconnected");
             }
             done.tryComplete();
         });

@@ -7,12 +7,15 @@ import dev.heimdall.provider.OpenAiPassthrough;
 import dev.heimdall.provider.UpstreamError;
 import dev.heimdall.provider.UpstreamExchange;
 import dev.heimdall.provider.UpstreamFailure;
+import dev.heimdall.telemetry.CallRecord;
+import dev.heimdall.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -38,14 +41,16 @@ public class Dispatcher {
     private final OpenAiPassthrough passthrough;
     private final KeyHealth health;
     private final Vertx vertx;
+    private final Telemetry telemetry;
 
-    public Dispatcher(OpenAiPassthrough passthrough, KeyHealth health, Vertx vertx) {
+    public Dispatcher(OpenAiPassthrough passthrough, KeyHealth health, Vertx vertx, Telemetry telemetry) {
         this.passthrough = passthrough;
         this.health = health;
         this.vertx = vertx;
+        this.telemetry = telemetry;
     }
 
-    public Future<Outcome> dispatch(List<Target> targets, InferenceRequest request, HttpServerResponse client) {
+    public Future<Outcome> dispatch(List<Target> targets, InferenceRequest request, HttpServerResponse client, CallRecord call) {
         FallbackPlan plan = new FallbackPlan(targets, health, ThreadLocalRandom.current());
         Optional<Attempt> first = plan.first();
         if (first.isEmpty()) {
@@ -53,7 +58,7 @@ public class Dispatcher {
             return Future.succeededFuture(new Outcome(null, new UpstreamError(404, OpenAiError.invalidRequest(404, "model_not_found",
                     "model", "No key of provider '" + t.provider().name() + "' serves model `" + t.model() + "`.").json(), null), plan));
         }
-        Run run = new Run(plan, request, client);
+        Run run = new Run(plan, request, client, call);
         run.attempt(first.get());
         return run.done.future();
     }
@@ -63,13 +68,15 @@ public class Dispatcher {
         final FallbackPlan plan;
         final InferenceRequest request;
         final HttpServerResponse client;
+        final CallRecord call;
         final Promise<Outcome> done = Promise.promise();
         UpstreamError primaryError;
 
-        Run(FallbackPlan plan, InferenceRequest request, HttpServerResponse client) {
+        Run(FallbackPlan plan, InferenceRequest request, HttpServerResponse client, CallRecord call) {
             this.plan = plan;
             this.request = request;
             this.client = client;
+            this.call = call;
         }
 
         void attempt(Attempt attempt) {
@@ -77,7 +84,10 @@ public class Dispatcher {
                 done.tryComplete(new Outcome(null, null, plan));
                 return;
             }
-            passthrough.send(attempt, request, client).onComplete(ar -> {
+            URI root = attempt.provider().network().apiRoot();
+            String traceparent = telemetry.attemptStarted(call, attempt.provider().name(), attempt.upstreamModel(), attempt.key().name(),
+                    root.getHost(), root.getPort() > 0 ? root.getPort() : "https".equals(root.getScheme()) ? 443 : 80);
+            passthrough.send(attempt, request, client, traceparent).onComplete(ar -> {
                 if (ar.failed()) {
                     UpstreamFailure f = ar.cause() instanceof UpstreamFailure u ? u
                             : new UpstreamFailure(502, "provider_unreachable", "Provider '" + attempt.provider().name() + "' failed");
@@ -99,6 +109,7 @@ public class Dispatcher {
         }
 
         void failed(Attempt attempt, Failure failure, UpstreamError error) {
+            telemetry.attemptEnded(call, error.status(), failure.toString());
             if (plan.onPrimary()) {
                 primaryError = error;
             }

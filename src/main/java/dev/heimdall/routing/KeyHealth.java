@@ -2,10 +2,13 @@ package dev.heimdall.routing;
 
 import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
+import dev.heimdall.telemetry.GatewayMetrics;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,13 +40,16 @@ public class KeyHealth {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
+    private final BiConsumer<String, String> onCooldown;
 
-    public KeyHealth() {
-        this(System::nanoTime);
+    @Inject
+    public KeyHealth(GatewayMetrics metrics) {
+        this(System::nanoTime, metrics::keyCooledDown);
     }
 
-    KeyHealth(LongSupplier nanoClock) {
+    KeyHealth(LongSupplier nanoClock, BiConsumer<String, String> onCooldown) {
         this.nanoClock = nanoClock;
+        this.onCooldown = onCooldown;
     }
 
     static String id(ProviderConfig provider, KeyConfig key) {
@@ -111,6 +117,7 @@ public class KeyHealth {
                 e.openings++;
                 e.openUntil = nanoClock.getAsLong() + cooldown;
                 e.probing = false;
+                onCooldown.accept(provider.name(), key.name());
             }
         }
     }

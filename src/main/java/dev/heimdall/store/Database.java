@@ -18,7 +18,7 @@ public final class Database {
 
     private static final Logger LOG = Logger.getLogger(Database.class);
     /** In order; each is {@code db/migration/V<n>__<name>.sql} with n its position from 1. */
-    static final List<String> MIGRATIONS = List.of("V1__config.sql");
+    static final List<String> MIGRATIONS = List.of("V1__config.sql", "V2__request_log.sql");
 
     private final DataSource dataSource;
 

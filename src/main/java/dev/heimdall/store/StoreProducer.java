@@ -19,4 +19,10 @@ public class StoreProducer {
     ConfigStore configStore(Database database) {
         return new ConfigStore(database);
     }
+
+    @Produces
+    @ApplicationScoped
+    RequestLogStore requestLogStore(Database database) {
+        return new RequestLogStore(database);
+    }
 }

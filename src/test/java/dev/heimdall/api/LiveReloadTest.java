@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heimdall.testing.FakeOpenAi;
+import dev.heimdall.testing.FakeOtlpCollector;
 import dev.heimdall.testing.GatewayTestResource;
 import dev.heimdall.testing.GatewayTestResource.Fake;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -28,9 +29,12 @@ class LiveReloadTest {
     @Fake
     Path appDir;
 
+    @Fake
+    FakeOtlpCollector collector;
+
     @AfterEach
     void restore() throws Exception {
-        Files.writeString(appDir.resolve("config.json"), GatewayTestResource.config(upstream.baseUrl()));
+        Files.writeString(appDir.resolve("config.json"), GatewayTestResource.config(upstream.baseUrl(), collector.url()));
         waitForModels(ids -> ids.contains("deepseek/ds-chat") && !ids.contains("cerebras/brand-new"));
     }
 
@@ -51,7 +55,7 @@ class LiveReloadTest {
     @Test
     void validChangeAppliesLiveAndInvalidChangeIsRefused() throws Exception {
         String hashBefore = given().get("/api/providers").jsonPath().getString("config_hash");
-        String changed = GatewayTestResource.config(upstream.baseUrl()).replace("\"azure\": {",
+        String changed = GatewayTestResource.config(upstream.baseUrl(), collector.url()).replace("\"azure\": {",
                 "\"cerebras\": {\"keys\": [{\"value\": \"c\", \"models\": [\"brand-new\"]}], \"network_config\": {\"base_url\": \""
                         + upstream.baseUrl() + "\"}},\n\"azure\": {");
         Files.writeString(appDir.resolve("config.json"), changed);
@@ -70,7 +74,7 @@ class LiveReloadTest {
 
     @Test
     void removedProviderStopsRouting() throws Exception {
-        String without = GatewayTestResource.config(upstream.baseUrl())
+        String without = GatewayTestResource.config(upstream.baseUrl(), collector.url())
                 .replaceAll("(?s)\"aliases\": \\{\"fast\".*?\"xai/grok-ok\"\\]\\},", "")
                 .replaceAll("(?s)\"vllm\": \\{.*?\"groq\"", "\"groq\"");
         Files.writeString(appDir.resolve("config.json"), without);

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class SecretsTest {
 
     static final List<String> CANARIES = List.of(GatewayTestResource.KEY_CANARY, GatewayTestResource.ENV_CANARY,
-            GatewayTestResource.HEADER_CANARY, GatewayTestResource.KEY_B_CANARY, "gsk-canary-GROQ");
+            GatewayTestResource.HEADER_CANARY, GatewayTestResource.KEY_B_CANARY, "gsk-canary-GROQ",
+            GatewayTestResource.OTEL_AUTH_CANARY.substring(6));
 
     @Test
     void noSecretInAnyResponseOrLogLine() throws Exception {
@@ -35,7 +36,7 @@ class SecretsTest {
                 bodies.add(r.asString() + r.headers().toString());
             }
         }
-        for (String path : List.of("/v1/models", "/api/providers", "/q/health/ready", "/health", "/metrics")) {
+        for (String path : List.of("/v1/models", "/api/providers", "/q/health/ready", "/health", "/metrics", "/api/logs")) {
             bodies.add(given().get(path).asString());
         }
         Path log = Path.of("target/heimdall-test.log");

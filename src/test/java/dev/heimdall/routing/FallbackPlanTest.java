@@ -23,7 +23,7 @@ class FallbackPlanTest {
             """;
 
     final GatewayConfig config;
-    final KeyHealth health = new KeyHealth();
+    final KeyHealth health = new KeyHealth(System::nanoTime, (p, k) -> { });
 
     FallbackPlanTest() throws Exception {
         config = ModelResolverTest.config(CONFIG);

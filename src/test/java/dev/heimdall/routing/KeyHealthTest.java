@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class KeyHealthTest {
 
     final AtomicLong now = new AtomicLong(1_000_000_000L);
-    final KeyHealth health = new KeyHealth(now::get);
+    final KeyHealth health = new KeyHealth(now::get, (p, k) -> { });
     final ProviderConfig provider;
     final KeyConfig bad;
     final KeyConfig good;

@@ -32,7 +32,7 @@ class KeySelectorTest {
         Map<String, Integer> counts = new HashMap<>();
         int n = 40_000;
         for (int i = 0; i < n; i++) {
-            counts.merge(KeySelector.pick(target, Set.of(), new KeyHealth(), random).orElseThrow().key().name(), 1, Integer::sum);
+            counts.merge(KeySelector.pick(target, Set.of(), new KeyHealth(System::nanoTime, (p, k) -> { }), random).orElseThrow().key().name(), 1, Integer::sum);
         }
         assertEquals(Set.of("heavy", "light"), counts.keySet(), "a key not serving the model is never picked");
         double heavyShare = counts.get("heavy") / (double) n;
@@ -43,14 +43,14 @@ class KeySelectorTest {
     void excludedKeysAreSkippedAndExhaustionIsEmpty() throws Exception {
         Target target = new Target(provider(), "m");
         for (int i = 0; i < 100; i++) {
-            assertEquals("light", KeySelector.pick(target, List.of("heavy"), new KeyHealth(), new Random(i)).orElseThrow().key().name());
+            assertEquals("light", KeySelector.pick(target, List.of("heavy"), new KeyHealth(System::nanoTime, (p, k) -> { }), new Random(i)).orElseThrow().key().name());
         }
-        assertTrue(KeySelector.pick(target, List.of("heavy", "light"), new KeyHealth(), new Random()).isEmpty());
+        assertTrue(KeySelector.pick(target, List.of("heavy", "light"), new KeyHealth(System::nanoTime, (p, k) -> { }), new Random()).isEmpty());
     }
 
     @Test
     void keyAliasMapsToTheUpstreamName() throws Exception {
-        Attempt a = KeySelector.pick(new Target(provider(), "pub"), Set.of(), new KeyHealth(), new Random()).orElseThrow();
+        Attempt a = KeySelector.pick(new Target(provider(), "pub"), Set.of(), new KeyHealth(System::nanoTime, (p, k) -> { }), new Random()).orElseThrow();
         assertEquals("aliased", a.key().name());
         assertEquals("pub", a.publicModel());
         assertEquals("internal", a.upstreamModel());

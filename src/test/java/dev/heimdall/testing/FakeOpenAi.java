@@ -142,7 +142,8 @@ public final class FakeOpenAi implements AutoCloseable {
                 case "reset-before-headers" -> req.connection().close();
                 default -> {
                     if (stream) {
-                        stream(res, model, STREAM_CHUNKS, 0);
+                        JsonObject options = request.getJsonObject("stream_options");
+                        stream(res, model, options != null && options.getBoolean("include_usage", false));
                     } else if (req.path().endsWith("/embeddings")) {
                         json(res, 200, embeddings(model));
                     } else if (req.path().endsWith("/chat/completions")) {
@@ -195,10 +196,16 @@ public final class FakeOpenAi implements AutoCloseable {
         res.setStatusCode(200).setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
     }
 
-    private void stream(HttpServerResponse res, String model, int chunks, long delayMillis) {
+    private void stream(HttpServerResponse res, String model, boolean usage) {
         sseHead(res);
-        for (int i = 0; i < chunks; i++) {
+        for (int i = 0; i < STREAM_CHUNKS; i++) {
             res.write(chunk(model, i));
+        }
+        if (usage) {
+            // OpenAI's final chunk when stream_options.include_usage is set: no choices, the usage.
+            res.write("data: " + new JsonObject().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk").put("model", model)
+                    .put("choices", new JsonArray()).put("usage", new JsonObject().put("prompt_tokens", 11).put("completion_tokens", 5)
+                            .put("total_tokens", 16)).encode() + "\n\n");
         }
         res.end("data: [DONE]\n\n");
     }

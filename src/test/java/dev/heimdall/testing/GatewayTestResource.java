@@ -27,24 +27,34 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
     public static final String ENV_CANARY = "sk-canary-ENV-9876543210";
     public static final String HEADER_CANARY = "hdr-canary-5555555555";
     public static final String KEY_B_CANARY = "sk-canary-B-22222222";
+    /** Langfuse's Basic credentials (base64 of "pk-canary:sk-canary"), which only the collector may see. */
+    public static final String OTEL_AUTH_CANARY = "Basic cGstY2FuYXJ5OnNrLWNhbmFyeQ==";
 
     private FakeOpenAi upstream;
+    private FakeOtlpCollector collector;
     private Path appDir;
 
     @Override
     public Map<String, String> start() {
         upstream = new FakeOpenAi();
+        collector = new FakeOtlpCollector();
         try {
             appDir = Files.createTempDirectory("heimdall-it");
-            Files.writeString(appDir.resolve("config.json"), config(upstream.baseUrl()));
+            Files.writeString(appDir.resolve("config.json"), config(upstream.baseUrl(), collector.url()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("heimdall.app-dir", appDir.toString(), "heimdall.config-watch-interval", "200ms");
+        return Map.of("heimdall.app-dir", appDir.toString(), "heimdall.config-watch-interval", "200ms",
+                "heimdall.trace-export-delay", "100ms");
+    }
+
+    /** The configuration with tracing to nowhere (port 9 refuses), for tests that start their own gateway. */
+    public static String config(String upstream) {
+        return config(upstream, "http://127.0.0.1:9" + FakeOtlpCollector.PATH);
     }
 
     /** The configuration every gateway test starts from; tests that change config.json restore it. */
-    public static String config(String upstream) {
+    public static String config(String upstream, String collector) {
         return """
                 {
                   "$schema": "https://www.getbifrost.ai/schema",
@@ -93,22 +103,29 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
                   },
                   "aliases": {"fast": "vllm/glm5", "smart": ["openai/gpt-4o", "vllm/shared-model"],
                               "resilient": ["fireworks/status-503", "groq/llama-3.3-70b", "xai/grok-ok"]},
-                  "plugins": [{"name": "telemetry", "enabled": true}],
+                  "plugins": [{"name": "telemetry", "enabled": true},
+                              {"name": "otel", "enabled": true, "config": {"service_name": "heimdall-test", "trace_type": "otel",
+                               "protocol": "http", "collector_url": "%5$s",
+                               "headers": {"Authorization": "%6$s", "x-langfuse-ingestion-version": "4"}}}],
                   "client": {"max_request_body_size_mb": 1}
                 }
-                """.formatted(upstream, KEY_CANARY, HEADER_CANARY, KEY_B_CANARY);
+                """.formatted(upstream, KEY_CANARY, HEADER_CANARY, KEY_B_CANARY, collector, OTEL_AUTH_CANARY);
     }
 
     @Override
     public void inject(TestInjector injector) {
         injector.injectIntoFields(upstream, new TestInjector.AnnotatedAndMatchesType(Fake.class, FakeOpenAi.class));
         injector.injectIntoFields(appDir, new TestInjector.AnnotatedAndMatchesType(Fake.class, Path.class));
+        injector.injectIntoFields(collector, new TestInjector.AnnotatedAndMatchesType(Fake.class, FakeOtlpCollector.class));
     }
 
     @Override
     public void stop() {
         if (upstream != null) {
             upstream.close();
+        }
+        if (collector != null) {
+            collector.close();
         }
     }
 }

@@ -1,0 +1,104 @@
+package dev.heimdall.telemetry;
+
+import dev.heimdall.config.ConfigService;
+import dev.heimdall.config.ConfigSnapshot;
+import dev.heimdall.config.GatewaySettings;
+import dev.heimdall.store.LogEntry;
+import dev.heimdall.store.RequestLogStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.jboss.logging.Logger;
+
+/**
+ * The request log: each finished request becomes a row in SQLite, written in batches by a worker every
+ * half second. The queue is bounded: in a burst beyond it entries are dropped and counted
+ * ({@code heimdall_request_log_dropped_total}), so memory stays flat and no request ever waits on SQLite.
+ * Rows older than {@code client.log_retention_days} are deleted hourly.
+ */
+@Singleton
+public class RequestLog {
+
+    private static final Logger LOG = Logger.getLogger(RequestLog.class);
+    private static final int BATCH = 1000;
+
+    private final RequestLogStore store;
+    private final ConfigService configs;
+    private final Vertx vertx;
+    private final BlockingQueue<LogEntry> queue;
+    private final Counter dropped;
+    private long flushTimer = -1;
+    private long retentionTimer = -1;
+
+    public RequestLog(RequestLogStore store, ConfigService configs, Vertx vertx, GatewaySettings settings, MeterRegistry registry) {
+        this.store = store;
+        this.configs = configs;
+        this.vertx = vertx;
+        this.queue = new ArrayBlockingQueue<>(settings.requestLogQueueSize());
+        this.dropped = Counter.builder("heimdall.request_log.dropped").description("Request-log entries dropped because the queue was full")
+                .register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        flushTimer = vertx.setPeriodic(500, id -> vertx.executeBlocking(() -> {
+            flush();
+            return null;
+        }, false));
+        retentionTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> vertx.executeBlocking(() -> {
+            retain();
+            return null;
+        }, false));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        vertx.cancelTimer(flushTimer);
+        vertx.cancelTimer(retentionTimer);
+        flush();
+    }
+
+    void add(CallRecord call, ResponseSummary summary) {
+        CallRecord.Attempt last = call.lastAttempt();
+        double latency = (call.endNanos - call.startNanos) / 1e6;
+        LogEntry entry = new LogEntry(0, call.startEpochMillis, call.operation, call.requestedModel,
+                last == null ? null : last.provider, last == null ? null : last.model, last == null ? null : last.key,
+                call.status, call.errorType, call.stream, call.attempts.size(), latency, GatewayMetrics.overheadNanos(call) / 1e6,
+                call.stream && call.firstByteNanos > 0 ? (call.firstByteNanos - call.startNanos) / 1e6 : null,
+                summary.inputTokens(), summary.outputTokens());
+        if (!queue.offer(entry)) {
+            dropped.increment();
+        }
+    }
+
+    /** Writes what is queued; called by the timer, at shutdown, and by tests that need it now. */
+    public synchronized void flush() {
+        List<LogEntry> batch = new ArrayList<>(BATCH);
+        while (queue.drainTo(batch, BATCH) > 0) {
+            try {
+                store.insert(batch);
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not write %d request-log entries: %s", batch.size(), e.getMessage());
+            }
+            batch.clear();
+        }
+    }
+
+    void retain() {
+        ConfigSnapshot snapshot = configs.current();
+        if (snapshot != null) {
+            long cutoff = System.currentTimeMillis() - Duration.ofDays(snapshot.config().client().logRetentionDays()).toMillis();
+            int removed = store.deleteOlderThan(cutoff);
+            if (removed > 0) {
+                LOG.infof("Removed %d request-log entries older than %d days", removed, snapshot.config().client().logRetentionDays());
+            }
+        }
+    }
+}
