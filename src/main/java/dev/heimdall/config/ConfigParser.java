@@ -466,7 +466,11 @@ public final class ConfigParser {
         }
         int retention = integer("$.client.log_retention_days", node.get("log_retention_days"),
                 ClientConfig.DEFAULTS.logRetentionDays(), 1, 36_500);
-        return new ClientConfig(body, noContent != null && noContent.asBoolean(false), retention);
+        JsonNode logging = node.get("enable_logging");
+        if (logging != null && !logging.isBoolean()) {
+            problem("$.client.enable_logging", "must be true or false");
+        }
+        return new ClientConfig(body, noContent != null && noContent.asBoolean(false), retention, logging == null || logging.asBoolean(true));
     }
 
     /** Resolves {@code env.NAME}; an unset variable is a problem (Bifrost would silently send ""). */

@@ -52,7 +52,8 @@ public class OpenAiPassthrough {
      * fails with {@link UpstreamFailure} when there is no response: nothing has reached the client yet,
      * so the caller may still try elsewhere.
      */
-    public Future<UpstreamExchange> send(Attempt attempt, InferenceRequest request, HttpServerResponse client, String traceparent) {
+    public Future<UpstreamExchange> send(Attempt attempt, InferenceRequest request, HttpServerResponse client, String traceparent,
+            CallRecord call) {
         ProviderConfig provider = attempt.provider();
         RequestOptions options = clients.options(provider.network().apiRoot(), request.endpoint());
         UpstreamExchange exchange = new UpstreamExchange(attempt);
@@ -88,7 +89,8 @@ public class OpenAiPassthrough {
             if (traceparent != null) {
                 h.set("traceparent", traceparent);
             }
-            upstream.send(request.bodyWithModel(attempt.upstreamModel())).onComplete(sent -> {
+            upstream.end(request.bodyWithModel(attempt.upstreamModel())).onSuccess(v -> call.upstreamWritten());
+            upstream.response().onComplete(sent -> {
                 if (sent.failed()) {
                     exchange.watch.stop();
                     if (!exchange.timedOut) {

@@ -87,7 +87,7 @@ public class Dispatcher {
             URI root = attempt.provider().network().apiRoot();
             String traceparent = telemetry.attemptStarted(call, attempt.provider().name(), attempt.upstreamModel(), attempt.key().name(),
                     root.getHost(), root.getPort() > 0 ? root.getPort() : "https".equals(root.getScheme()) ? 443 : 80);
-            passthrough.send(attempt, request, client, traceparent).onComplete(ar -> {
+            passthrough.send(attempt, request, client, traceparent, call).onComplete(ar -> {
                 if (ar.failed()) {
                     UpstreamFailure f = ar.cause() instanceof UpstreamFailure u ? u
                             : new UpstreamFailure(502, "provider_unreachable", "Provider '" + attempt.provider().name() + "' failed");

@@ -24,6 +24,8 @@ public final class CallRecord {
         final String host;
         final int port;
         final long startNanos;
+        /** When the request was written out: from here the gateway waits on the upstream. */
+        long writtenNanos;
         long endNanos;
         int status;
         String outcome;
@@ -77,6 +79,14 @@ public final class CallRecord {
 
     Attempt lastAttempt() {
         return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+    }
+
+    /** The current attempt's request is on the wire. */
+    public void upstreamWritten() {
+        Attempt a = lastAttempt();
+        if (a != null && a.writtenNanos == 0) {
+            a.writtenNanos = System.nanoTime();
+        }
     }
 
     /** An upstream answer has started to arrive. */

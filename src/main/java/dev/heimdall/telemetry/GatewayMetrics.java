@@ -115,13 +115,19 @@ public class GatewayMetrics {
         }
     }
 
-    /** Total time minus the time upstream calls were under way (they never overlap). */
+    /**
+     * Total time minus the time spent waiting on upstreams: from each request being on the wire to the end
+     * of its answer (attempts never overlap). Relaying a stream's chunks happens inside that wait and is
+     * not counted; everything else the gateway does is.
+     */
     static long overheadNanos(CallRecord call) {
-        long upstreamNanos = 0;
+        long waiting = 0;
         for (CallRecord.Attempt a : call.attempts) {
-            upstreamNanos += (a.endNanos == 0 ? call.endNanos : a.endNanos) - a.startNanos;
+            if (a.writtenNanos > 0) {
+                waiting += (a.endNanos == 0 ? call.endNanos : a.endNanos) - a.writtenNanos;
+            }
         }
-        return Math.max(0, call.endNanos - call.startNanos - upstreamNanos);
+        return Math.max(0, call.endNanos - call.startNanos - waiting);
     }
 
     private String modelLabel(String model) {

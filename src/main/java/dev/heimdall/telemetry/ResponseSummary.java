@@ -31,19 +31,7 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Long
             Set<String> finish = new LinkedHashSet<>();
             StringBuilder content = new StringBuilder();
             JsonArray choices = json.getJsonArray("choices");
-            if (choices != null) {
-                for (Object c : choices) {
-                    if (c instanceof JsonObject choice) {
-                        addIfText(finish, choice.getValue("finish_reason"));
-                        JsonObject message = choice.getJsonObject("message");
-                        if (message != null && message.getValue("content") instanceof String s) {
-                            content.append(s);
-                        } else if (choice.getValue("text") instanceof String s) {
-                            content.append(s);
-                        }
-                    }
-                }
-            }
+            readChoices(choices, "message", finish, content);
             JsonObject usage = json.getJsonObject("usage");
             return new ResponseSummary(json.getString("id"), json.getString("model"), List.copyOf(finish),
                     usage == null ? null : usage.getLong("prompt_tokens"), usage == null ? null : usage.getLong("completion_tokens"),
@@ -78,20 +66,7 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Long
                 JsonObject chunk = new JsonObject(data);
                 id = id == null ? chunk.getString("id") : id;
                 model = model == null ? chunk.getString("model") : model;
-                JsonArray choices = chunk.getJsonArray("choices");
-                if (choices != null) {
-                    for (Object c : choices) {
-                        if (c instanceof JsonObject choice) {
-                            addIfText(finish, choice.getValue("finish_reason"));
-                            JsonObject delta = choice.getJsonObject("delta");
-                            if (delta != null && delta.getValue("content") instanceof String s) {
-                                content.append(s);
-                            } else if (choice.getValue("text") instanceof String s) {
-                                content.append(s);
-                            }
-                        }
-                    }
-                }
+                readChoices(chunk.getJsonArray("choices"), "delta", finish, content);
                 if (chunk.getValue("usage") instanceof JsonObject usage) {
                     in = usage.getLong("prompt_tokens");
                     out = usage.getLong("completion_tokens");
@@ -101,6 +76,24 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Long
             }
         }
         return new ResponseSummary(id, model, List.copyOf(finish), in, out, whole ? content.toString() : null, events);
+    }
+
+    /** Finish reasons and text of {@code choices}; chat puts text in {@code message}/{@code delta}, completions in {@code text}. */
+    private static void readChoices(JsonArray choices, String messageField, Set<String> finish, StringBuilder content) {
+        if (choices == null) {
+            return;
+        }
+        for (Object c : choices) {
+            if (c instanceof JsonObject choice) {
+                addIfText(finish, choice.getValue("finish_reason"));
+                JsonObject message = choice.getJsonObject(messageField);
+                if (message != null && message.getValue("content") instanceof String s) {
+                    content.append(s);
+                } else if (choice.getValue("text") instanceof String s) {
+                    content.append(s);
+                }
+            }
+        }
     }
 
     private static void addIfText(Set<String> set, Object value) {
