@@ -178,14 +178,23 @@ class TelemetryTest {
     }
 
     @Test
-    void prometheusCountsMatchTheTrafficAndCarryNoSecret() {
+    void prometheusCountsMatchTheTrafficAndCarryNoSecret() throws InterruptedException {
         String model = "openai/counted-" + UUID.randomUUID();
         String label = model.substring("openai/".length());
         for (int i = 0; i < 7; i++) {
             chat("{\"model\": \"" + model + "\", \"messages\": []}").then().statusCode(200);
         }
         chat("{\"model\": \"openai/status-404\", \"messages\": []}").then().statusCode(404);
+        // A request is counted just after its client has the answer: wait for the last one.
         String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+        for (int i = 0; i < 100 && !metrics.contains("gen_ai_request_model=\"status-404\""); i++) {
+            Thread.sleep(20);
+            metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+        }
+        for (int i = 0; i < 100 && sample(metrics, "heimdall_requests_total", l -> l.contains("gen_ai_request_model=\"" + label + "\"")) < 7; i++) {
+            Thread.sleep(20);
+            metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+        }
         assertEquals(7.0, sample(metrics, "heimdall_requests_total", l -> l.contains("gen_ai_request_model=\"" + label + "\"")
                 && l.contains("http_response_status_code=\"200\"")));
         assertEquals(1.0, sample(metrics, "heimdall_requests_total", l -> l.contains("gen_ai_request_model=\"status-404\"")
@@ -216,13 +225,20 @@ class TelemetryTest {
     }
 
     @Test
-    void theRequestLogKeepsMetadataWithFiltersAndPaging() {
+    void theRequestLogKeepsMetadataWithFiltersAndPaging() throws InterruptedException {
         String model = "openai/logged-" + UUID.randomUUID();
         String label = model.substring("openai/".length());
         for (int i = 0; i < 5; i++) {
             chat("{\"model\": \"" + model + "\", \"messages\": [{\"role\": \"user\", \"content\": \"do not store me\"}]}").then().statusCode(200);
         }
-        requestLog.flush();
+        // Rows are written after each client has its answer: wait until all five are in SQLite.
+        for (int i = 0; i < 100; i++) {
+            requestLog.flush();
+            if (given().get("/api/logs?model=" + label).jsonPath().getList("data").size() == 5) {
+                break;
+            }
+            Thread.sleep(20);
+        }
         var page = given().get("/api/logs?model=" + label + "&limit=3").then().statusCode(200).extract().jsonPath();
         assertEquals(3, page.getList("data").size());
         assertEquals("openai", page.getString("data[0].provider"));
