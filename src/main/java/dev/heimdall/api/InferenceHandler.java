@@ -82,7 +82,7 @@ public class InferenceHandler {
             reject(ctx, call, tooLarge(snapshot), true);
             return;
         }
-        BodyCollector body = new BodyCollector((int) Math.min(declared, 1 << 24));
+        BodyCollector body = new BodyCollector(declared);
         request.handler(chunk -> {
             if (body.tooLarge) {
                 return;
@@ -174,30 +174,6 @@ public class InferenceHandler {
         } else {
             call.finished(499, "client_disconnected");
             telemetry.finish(call);
-        }
-    }
-
-    /** The request body, copied once from the network buffers into an array sized by Content-Length when given. */
-    private static final class BodyCollector {
-        byte[] data;
-        int length;
-        boolean tooLarge;
-
-        BodyCollector(int expected) {
-            data = new byte[Math.max(expected, 256)];
-        }
-
-        void append(Buffer chunk) {
-            int n = chunk.length();
-            if (length + n > data.length) {
-                data = java.util.Arrays.copyOf(data, Math.max(length + n, data.length * 2));
-            }
-            chunk.getBytes(0, n, data, length);
-            length += n;
-        }
-
-        byte[] bytes() {
-            return length == data.length ? data : java.util.Arrays.copyOf(data, length);
         }
     }
 

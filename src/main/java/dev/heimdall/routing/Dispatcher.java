@@ -88,6 +88,12 @@ public class Dispatcher {
             String traceparent = telemetry.attemptStarted(call, attempt.provider().name(), attempt.upstreamModel(), attempt.key().name(),
                     root.getHost(), root.getPort() > 0 ? root.getPort() : "https".equals(root.getScheme()) ? 443 : 80);
             passthrough.send(attempt, request, client, traceparent, call).onComplete(ar -> {
+                if (ar.failed() && client.closed()) {
+                    // The client left and the exchange was cancelled for it: not the upstream's or the key's failure.
+                    telemetry.attemptEnded(call, 499, "client_disconnected");
+                    done.tryComplete(new Outcome(null, null, plan));
+                    return;
+                }
                 if (ar.failed()) {
                     UpstreamFailure f = ar.cause() instanceof UpstreamFailure u ? u
                             : new UpstreamFailure(502, "provider_unreachable", "Provider '" + attempt.provider().name() + "' failed");

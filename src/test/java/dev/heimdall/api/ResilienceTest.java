@@ -179,6 +179,25 @@ class ResilienceTest {
     }
 
     @Test
+    void clientsLeavingBeforeTheAnswerDoNotCountAgainstTheKeys() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            try (java.net.Socket s = new java.net.Socket(chat.getHost(), chat.getPort())) {
+                byte[] body = "{\"model\": \"xai/hang\", \"messages\": []}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().write(body);
+                s.getOutputStream().flush();
+                Thread.sleep(100);
+            }
+        }
+        Thread.sleep(200);
+        given().get("/api/providers").then().statusCode(200)
+                .body("providers.find { it.name == 'xai' }.keys[0].health.consecutive_failures", equalTo(0))
+                .body("providers.find { it.name == 'xai' }.keys[0].health.state", equalTo("healthy"));
+        chat("xai/glm-5", "").then().statusCode(200);
+    }
+
+    @Test
     void stormsOpenTheKeysCircuitAndAreVisibleInProviders() {
         for (int i = 0; i < 4; i++) {
             chat("fireworks/status-500", "").then().statusCode(500);

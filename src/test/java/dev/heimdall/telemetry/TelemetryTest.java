@@ -186,15 +186,8 @@ class TelemetryTest {
         }
         chat("{\"model\": \"openai/status-404\", \"messages\": []}").then().statusCode(404);
         // A request is counted just after its client has the answer: wait for the last one.
-        String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
-        for (int i = 0; i < 100 && !metrics.contains("gen_ai_request_model=\"status-404\""); i++) {
-            Thread.sleep(20);
-            metrics = given().get("/metrics").then().statusCode(200).extract().asString();
-        }
-        for (int i = 0; i < 100 && sample(metrics, "heimdall_requests_total", l -> l.contains("gen_ai_request_model=\"" + label + "\"")) < 7; i++) {
-            Thread.sleep(20);
-            metrics = given().get("/metrics").then().statusCode(200).extract().asString();
-        }
+        String metrics = awaitMetrics(m -> m.contains("gen_ai_request_model=\"status-404\"") && m.contains(label)
+                && sample(m, "heimdall_requests_total", l -> l.contains("gen_ai_request_model=\"" + label + "\"")) >= 7);
         assertEquals(7.0, sample(metrics, "heimdall_requests_total", l -> l.contains("gen_ai_request_model=\"" + label + "\"")
                 && l.contains("http_response_status_code=\"200\"")));
         assertEquals(1.0, sample(metrics, "heimdall_requests_total", l -> l.contains("gen_ai_request_model=\"status-404\"")
@@ -255,6 +248,16 @@ class TelemetryTest {
         given().get("/api/logs?status=abc").then().statusCode(400);
         given().get("/api/logs?limit=5000").then().statusCode(400);
         given().get("/api/logs?since=yesterday").then().statusCode(400);
+    }
+
+    /** The exposition once {@code ready} holds (or after 2 s, for the assertions to report what is missing). */
+    static String awaitMetrics(Predicate<String> ready) throws InterruptedException {
+        String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+        for (int i = 0; i < 100 && !ready.test(metrics); i++) {
+            Thread.sleep(20);
+            metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+        }
+        return metrics;
     }
 
     static double sample(String exposition, String name, Predicate<String> labels) {
