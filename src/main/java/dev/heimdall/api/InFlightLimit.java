@@ -3,7 +3,7 @@ package dev.heimdall.api;
 import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.provider.OpenAiError;
 import dev.heimdall.telemetry.GatewayMetrics;
-import io.vertx.ext.web.RoutingContext;
+import dev.heimdall.exchange.Exchange;
 import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,23 +17,34 @@ public class InFlightLimit {
 
     private final int max;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger streams = new AtomicInteger();
 
     public InFlightLimit(GatewaySettings settings, GatewayMetrics metrics) {
         this.max = settings.maxInFlight();
         metrics.inFlightGauge(inFlight::get);
+        metrics.streamsGauge(streams::get);
     }
 
-    /** Admits the request (released when its response ends or its connection closes) or answers 429. */
-    boolean admit(RoutingContext ctx) {
+    /** Admits the exchange (its slot is released when it completes) or returns false when the gateway is full. */
+    boolean admit(Exchange exchange) {
         if (inFlight.incrementAndGet() > max) {
             inFlight.decrementAndGet();
-            ctx.response().putHeader("Retry-After", "1");
-            Responses.error(ctx, OpenAiError.invalidRequest(429, "gateway_overloaded", null,
-                    "Heimdall has " + max + " requests in flight (heimdall.max-in-flight); retry shortly."));
             return false;
         }
-        ctx.addEndHandler(v -> inFlight.decrementAndGet());
+        exchange.onComplete(inFlight::decrementAndGet);
         return true;
+    }
+
+    /** Counts a stream being relayed until its exchange completes. */
+    void streamStarted(Exchange exchange) {
+        streams.incrementAndGet();
+        exchange.onComplete(streams::decrementAndGet);
+    }
+
+    /** The error for a request beyond the bound. */
+    OpenAiError overloaded() {
+        return OpenAiError.invalidRequest(429, "gateway_overloaded", null,
+                "Heimdall has " + max + " requests in flight (heimdall.max-in-flight); retry shortly.");
     }
 
     public int inFlight() {

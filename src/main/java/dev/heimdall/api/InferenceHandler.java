@@ -3,24 +3,24 @@ package dev.heimdall.api;
 import dev.heimdall.config.ApiFamily;
 import dev.heimdall.config.ConfigService;
 import dev.heimdall.config.ConfigSnapshot;
+import dev.heimdall.exchange.Exchange;
+import dev.heimdall.exchange.Exchanges;
+import dev.heimdall.execution.Execution;
+import dev.heimdall.execution.PlanExecutor;
 import dev.heimdall.provider.Endpoint;
 import dev.heimdall.provider.InferenceRequest;
 import dev.heimdall.provider.OpenAiError;
 import dev.heimdall.provider.OpenAiPassthrough;
-import dev.heimdall.provider.UpstreamError;
-import dev.heimdall.routing.Dispatcher;
+import dev.heimdall.provider.ProviderError;
 import dev.heimdall.routing.FallbackPlan;
 import dev.heimdall.routing.ModelResolver;
 import dev.heimdall.routing.RoutingException;
 import dev.heimdall.routing.RoutingTable;
 import dev.heimdall.routing.Target;
-import dev.heimdall.telemetry.CallRecord;
-import dev.heimdall.telemetry.Telemetry;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -28,9 +28,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * POST /v1/chat/completions, /v1/completions, /v1/embeddings: reads the body within the size limit,
- * scans it, resolves the model and its fallbacks, hands the targets to the {@link Dispatcher} and writes
- * what it returns. Runs entirely on the event loop; nothing here blocks.
+ * POST /v1/chat/completions, /v1/completions, /v1/embeddings in OpenAI's dialect: starts the request's
+ * {@link Exchange}, reads the body within the size limit, scans it, resolves the model and its fallbacks,
+ * has the {@link PlanExecutor} run the attempts and relays the answer or renders the error in OpenAI's
+ * shape. Every path ends in exactly one {@link Exchange#complete}, before the response is ended. Runs
+ * entirely on the event loop; nothing here blocks.
  */
 @Singleton
 public class InferenceHandler {
@@ -43,45 +45,48 @@ public class InferenceHandler {
     private final ConfigService configs;
     private final RoutingTable routing;
     private final OpenAiPassthrough passthrough;
-    private final Dispatcher dispatcher;
+    private final PlanExecutor executor;
     private final InFlightLimit limit;
-    private final Telemetry telemetry;
+    private final Exchanges exchanges;
 
-    public InferenceHandler(ConfigService configs, RoutingTable routing, OpenAiPassthrough passthrough, Dispatcher dispatcher,
-            InFlightLimit limit, Telemetry telemetry) {
-        this.limit = limit;
-        this.telemetry = telemetry;
+    public InferenceHandler(ConfigService configs, RoutingTable routing, OpenAiPassthrough passthrough, PlanExecutor executor,
+            InFlightLimit limit, Exchanges exchanges) {
         this.configs = configs;
         this.routing = routing;
         this.passthrough = passthrough;
-        this.dispatcher = dispatcher;
+        this.executor = executor;
+        this.limit = limit;
+        this.exchanges = exchanges;
     }
 
     void handle(RoutingContext ctx, Endpoint endpoint) {
         HttpServerRequest request = ctx.request();
-        CallRecord call = telemetry.begin(request, endpoint.operation());
+        Exchange exchange = exchanges.begin(Exchange.Dialect.OPENAI, endpoint.operation(), request.headers());
+        ctx.response().closeHandler(v -> exchange.clientGone());
         ConfigSnapshot snapshot = configs.current();
         if (snapshot == null) {
-            reject(ctx, call, new OpenAiError(503, "server_error", "not_ready", null, "Heimdall is starting; no configuration is loaded yet."), false);
+            reject(ctx, exchange, new OpenAiError(503, "server_error", "not_ready", null, "Heimdall is starting; no configuration is loaded yet."), false);
             return;
         }
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type != null && !type.toLowerCase().contains("json")) {
-            reject(ctx, call, OpenAiError.invalidRequest(415, "unsupported_media_type", null,
+            reject(ctx, exchange, OpenAiError.invalidRequest(415, "unsupported_media_type", null,
                     "Content-Type must be application/json, not " + type + " (with curl, add -H 'Content-Type: application/json')."), true);
             return;
         }
-        if (!limit.admit(ctx)) {
-            call.finished(429, "gateway_overloaded");
-            telemetry.finish(call);
+        if (!limit.admit(exchange)) {
+            ctx.response().putHeader("Retry-After", "1");
+            reject(ctx, exchange, limit.overloaded(), false);
             return;
         }
         long maxBody = snapshot.config().client().maxRequestBodyBytes();
         long declared = declaredLength(request);
         if (declared > maxBody) {
-            reject(ctx, call, tooLarge(snapshot), true);
+            reject(ctx, exchange, tooLarge(snapshot), true);
             return;
         }
+        // Until the body is in, a client that leaves simply ends the exchange.
+        exchange.onClientGone(() -> exchange.complete(499, "client_disconnected"));
         BodyCollector body = new BodyCollector(declared);
         request.handler(chunk -> {
             if (body.tooLarge) {
@@ -89,39 +94,48 @@ public class InferenceHandler {
             }
             if (body.length + chunk.length() > maxBody) {
                 body.tooLarge = true;
-                reject(ctx, call, tooLarge(snapshot), true);
+                reject(ctx, exchange, tooLarge(snapshot), true);
             } else {
                 body.append(chunk);
             }
         });
         request.endHandler(v -> {
-            if (!body.tooLarge) {
-                dispatch(ctx, endpoint, body.bytes(), call);
+            if (!body.tooLarge && !exchange.completed()) {
+                exchange.onClientGone(null);
+                dispatch(ctx, endpoint, body.bytes(), exchange);
             }
         });
         request.resume();
     }
 
-    private void dispatch(RoutingContext ctx, Endpoint endpoint, byte[] body, CallRecord call) {
+    private void dispatch(RoutingContext ctx, Endpoint endpoint, byte[] body, Exchange exchange) {
+        InferenceRequest request;
+        List<Target> targets;
         try {
-            InferenceRequest request = RequestScanner.scan(endpoint, body);
-            call.request(request.model(), request.stream(), body);
-            List<Target> targets = targets(request);
-            dispatcher.dispatch(targets, request, ctx.response(), call).onComplete(ar -> respond(ctx, ar.result(), call));
+            request = RequestScanner.scan(endpoint, body);
+            exchange.request(request.model(), request.stream(), body);
+            targets = targets(request);
         } catch (RuntimeException e) {
-            reject(ctx, call, Responses.toError(e), false);
+            reject(ctx, exchange, Responses.toError(e), false);
+            return;
         }
+        executor.execute(targets, request, exchange).onComplete(ar -> {
+            if (ar.failed()) {
+                reject(ctx, exchange, Responses.toError(ar.cause()), false);
+            } else {
+                respond(ctx, ar.result(), exchange);
+            }
+        });
     }
 
-    /** Answers with an error before any upstream was called, and records the request. */
-    private void reject(RoutingContext ctx, CallRecord call, OpenAiError error, boolean close) {
+    /** Answers with an error before any upstream answered, and completes the exchange. */
+    private static void reject(RoutingContext ctx, Exchange exchange, OpenAiError error, boolean close) {
+        exchange.complete(error.status(), error.code());
         if (close) {
             Responses.errorAndClose(ctx, error);
         } else {
             Responses.error(ctx, error);
         }
-        call.finished(error.status(), error.code());
-        telemetry.finish(call);
     }
 
     /** The model's targets (an alias may name several), then those of the request's {@code fallbacks}. */
@@ -149,32 +163,36 @@ public class InferenceHandler {
         return t.provider().kind().family() != ApiFamily.UNSUPPORTED && t.provider().network().apiRoot() != null;
     }
 
-    private void respond(RoutingContext ctx, Dispatcher.Outcome outcome, CallRecord call) {
+    private void respond(RoutingContext ctx, Execution execution, Exchange exchange) {
         HttpServerResponse response = ctx.response();
-        FallbackPlan plan = outcome.plan();
+        FallbackPlan plan = execution.plan();
+        if (execution.clientGone() || response.closed()) {
+            exchange.complete(499, "client_disconnected");
+            return;
+        }
         response.putHeader(ATTEMPTS_HEADER, String.valueOf(plan.attempts()));
         if (!plan.tried().isEmpty()) {
             response.putHeader(TRIED_HEADER, plan.tried().stream().map(FallbackPlan.Tried::toString).collect(Collectors.joining(", ")));
         }
-        if (outcome.answer() != null) {
-            response.putHeader(PROVIDER_HEADER, outcome.answer().attempt().provider().name())
-                    .putHeader(MODEL_HEADER, outcome.answer().attempt().publicModel());
-            telemetry.relayStarted(call);
-            passthrough.relay(outcome.answer(), response, call).onComplete(v -> telemetry.finish(call));
-        } else if (outcome.error() != null && !response.closed()) {
-            UpstreamError error = outcome.error();
-            if (error.retryAfter() != null) {
-                response.putHeader("Retry-After", error.retryAfter());
+        if (execution.answer() != null) {
+            response.putHeader(PROVIDER_HEADER, execution.answer().attempt().provider().name())
+                    .putHeader(MODEL_HEADER, execution.answer().attempt().publicModel());
+            if (exchange.stream()) {
+                limit.streamStarted(exchange);
             }
-            response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON)
-                    .end(Dispatcher.withTried(error, plan).toBuffer());
-            JsonObject e = error.body().getJsonObject("error");
-            call.finished(error.status(), e != null && e.getValue("code") != null ? String.valueOf(e.getValue("code")) : String.valueOf(error.status()));
-            telemetry.finish(call);
-        } else {
-            call.finished(499, "client_disconnected");
-            telemetry.finish(call);
+            passthrough.relay(execution.answer(), response, exchange)
+                    .onComplete(end -> exchange.complete(end.result().status(), end.result().errorType()));
+            return;
         }
+        ProviderError error = execution.error();
+        if (error.retryAfter() != null) {
+            response.putHeader("Retry-After", error.retryAfter());
+        }
+        OpenAiError rendered = new OpenAiError(error.status(), error.type(), error.code(), error.param(), error.message());
+        exchange.complete(error.status(), error.code() != null ? error.code() : String.valueOf(error.status()));
+        JsonArray tried = plan.tried().isEmpty() ? null
+                : new JsonArray(plan.tried().stream().map(FallbackPlan.Tried::toString).toList());
+        Responses.error(ctx, rendered, tried);
     }
 
     private static long declaredLength(HttpServerRequest request) {

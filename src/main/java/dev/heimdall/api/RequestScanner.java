@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.heimdall.provider.Endpoint;
 import dev.heimdall.provider.InferenceRequest;
+import dev.heimdall.provider.InferenceRequest.StreamOptions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +44,13 @@ public final class RequestScanner {
         List<String> fallbacks = List.of();
         int fallbacksStart = -1;
         int fallbacksEnd = -1;
+        int objectStart;
+        StreamOptions streamOptions = StreamOptions.ABSENT;
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("invalid_json", null, "The request body must be a JSON object.");
             }
+            objectStart = (int) p.currentTokenLocation().getByteOffset();
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -68,6 +72,7 @@ public final class RequestScanner {
                             throw ApiException.badRequest("invalid_type", "stream", "\"stream\" must be true or false.");
                         }
                     }
+                    case "stream_options" -> streamOptions = streamOptions(p, value);
                     case "fallbacks" -> {
                         fallbacks = fallbacks(p, value);
                         fallbacksStart = fieldStart;
@@ -108,7 +113,35 @@ public final class RequestScanner {
             fallbacksStart = span[0];
             fallbacksEnd = span[1];
         }
-        return new InferenceRequest(endpoint, body, modelStart, modelEnd, model, stream, fallbacks, fallbacksStart, fallbacksEnd);
+        return new InferenceRequest(endpoint, body, objectStart, modelStart, modelEnd, model, stream, fallbacks, fallbacksStart,
+                fallbacksEnd, streamOptions);
+    }
+
+    /** Where {@code stream_options} and its {@code include_usage} sit, so the gateway can ask for usage itself. */
+    private static StreamOptions streamOptions(JsonParser p, JsonToken value) throws IOException {
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return new StreamOptions(start, (int) p.currentLocation().getByteOffset(), false, true, -1, -1, false);
+        }
+        boolean empty = true;
+        int usageStart = -1;
+        int usageEnd = -1;
+        boolean includeUsage = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            empty = false;
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (name.equals("include_usage")) {
+                usageStart = (int) p.currentTokenLocation().getByteOffset();
+                p.skipChildren();
+                usageEnd = (int) p.currentLocation().getByteOffset();
+                includeUsage = v == JsonToken.VALUE_TRUE;
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new StreamOptions(start, (int) p.currentLocation().getByteOffset(), true, empty, usageStart, usageEnd, includeUsage);
     }
 
     private static List<String> fallbacks(JsonParser p, JsonToken value) throws IOException {

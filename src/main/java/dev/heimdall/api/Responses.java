@@ -5,7 +5,10 @@ import dev.heimdall.provider.OpenAiPassthrough;
 import dev.heimdall.provider.UpstreamFailure;
 import dev.heimdall.routing.RoutingException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
@@ -14,6 +17,7 @@ import org.jboss.logging.Logger;
 final class Responses {
 
     private static final Logger LOG = Logger.getLogger(Responses.class);
+    static final long LINGER_MILLIS = 2_000;
 
     private Responses() {
     }
@@ -28,7 +32,24 @@ final class Responses {
         OpenAiPassthrough.sendError(ctx.response(), error);
     }
 
-    /** Sends the error and closes the connection: the unread rest of the body must not be parsed as a request. */
+    /** The error with {@code error.heimdall_tried} listing the attempts that failed before it, when any did. */
+    static void error(RoutingContext ctx, OpenAiError error, JsonArray tried) {
+        HttpServerResponse response = ctx.response();
+        if (tried == null || response.ended() || response.closed()) {
+            error(ctx, error);
+            return;
+        }
+        JsonObject body = error.json();
+        body.getJsonObject("error").put("heimdall_tried", tried);
+        response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON).end(body.toBuffer());
+    }
+
+    /**
+     * Sends the error and closes the connection: the unread rest of the body must not be parsed as a
+     * request. Like nginx's lingering close, the body still arriving is read and discarded for up to
+     * {@link #LINGER_MILLIS} first, so a client still writing it gets to read the answer instead of a
+     * broken pipe.
+     */
     static void errorAndClose(RoutingContext ctx, OpenAiError error) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
@@ -37,8 +58,20 @@ final class Responses {
         response.setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON)
                 .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-                .end(error.body())
-                .onComplete(v -> ctx.request().connection().close());
+                .end(error.body());
+        HttpServerRequest request = ctx.request();
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            connection.close();
+            return;
+        }
+        long timer = ctx.vertx().setTimer(LINGER_MILLIS, id -> connection.close());
+        request.handler(discard -> { });
+        request.endHandler(v -> {
+            ctx.vertx().cancelTimer(timer);
+            connection.close();
+        });
+        request.resume();
     }
 
     static OpenAiError toError(Throwable failure) {

@@ -19,10 +19,10 @@ public enum BuiltInProvider {
     BEDROCK("bedrock", ApiFamily.UNSUPPORTED, null),
     VERTEX("vertex", ApiFamily.UNSUPPORTED, null),
     GEMINI("gemini", ApiFamily.OPENAI_COMPATIBLE, "https://generativelanguage.googleapis.com/v1beta/openai"),
-    MISTRAL("mistral", ApiFamily.OPENAI_COMPATIBLE, "https://api.mistral.ai/v1"),
+    MISTRAL("mistral", ApiFamily.OPENAI_COMPATIBLE, "https://api.mistral.ai/v1", false),
     GROQ("groq", ApiFamily.OPENAI_COMPATIBLE, "https://api.groq.com/openai/v1"),
-    COHERE("cohere", ApiFamily.OPENAI_COMPATIBLE, "https://api.cohere.ai/compatibility/v1"),
-    PERPLEXITY("perplexity", ApiFamily.OPENAI_COMPATIBLE, "https://api.perplexity.ai"),
+    COHERE("cohere", ApiFamily.OPENAI_COMPATIBLE, "https://api.cohere.ai/compatibility/v1", false),
+    PERPLEXITY("perplexity", ApiFamily.OPENAI_COMPATIBLE, "https://api.perplexity.ai", false),
     XAI("xai", ApiFamily.OPENAI_COMPATIBLE, "https://api.x.ai/v1"),
     CEREBRAS("cerebras", ApiFamily.OPENAI_COMPATIBLE, "https://api.cerebras.ai/v1"),
     DEEPSEEK("deepseek", ApiFamily.OPENAI_COMPATIBLE, "https://api.deepseek.com/v1"),
@@ -41,11 +41,25 @@ public enum BuiltInProvider {
     private final String configName;
     private final ApiFamily family;
     private final String defaultApiRoot;
+    private final boolean acceptsStreamOptions;
 
     BuiltInProvider(String configName, ApiFamily family, String defaultApiRoot) {
+        this(configName, family, defaultApiRoot, true);
+    }
+
+    BuiltInProvider(String configName, ApiFamily family, String defaultApiRoot, boolean acceptsStreamOptions) {
         this.configName = configName;
         this.family = family;
         this.defaultApiRoot = defaultApiRoot;
+        this.acceptsStreamOptions = acceptsStreamOptions;
+    }
+
+    /**
+     * Whether the gateway may add {@code stream_options.include_usage} to a stream it forwards. Mistral,
+     * Cohere's and Perplexity's compatibility APIs document no such field (and report usage unasked).
+     */
+    public boolean acceptsStreamOptions() {
+        return acceptsStreamOptions;
     }
 
     public String configName() {

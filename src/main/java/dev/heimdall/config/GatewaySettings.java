@@ -30,9 +30,13 @@ public interface GatewaySettings {
     @WithDefault("4096")
     int maxInFlight();
 
-    /** Spans waiting for export; beyond it new spans are dropped, never waited for. */
+    /** Requests waiting for their spans to be built and exported; beyond it their spans are dropped and counted. */
     @WithDefault("4096")
     int traceQueueSize();
+
+    /** Characters of message text a span attribute (input or output messages) carries before it is truncated. */
+    @WithDefault("32768")
+    int traceContentLimit();
 
     /** How long spans wait to be exported in a batch. */
     @WithDefault("2s")

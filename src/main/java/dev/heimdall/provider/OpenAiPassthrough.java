@@ -3,7 +3,7 @@ package dev.heimdall.provider;
 import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
 import dev.heimdall.config.Secret;
-import dev.heimdall.telemetry.CallRecord;
+import dev.heimdall.exchange.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -47,35 +47,41 @@ public class OpenAiPassthrough {
         this.clients = clients;
     }
 
+    /** How relaying an answer ended: the status the client saw and, if it broke, why. */
+    public record RelayEnd(int status, String errorType) {
+    }
+
     /**
      * Sends the request and completes when the upstream's status and headers arrive (body paused), or
      * fails with {@link UpstreamFailure} when there is no response: nothing has reached the client yet,
-     * so the caller may still try elsewhere.
+     * so the caller may still try elsewhere. A client that leaves meanwhile cancels the call.
      */
-    public Future<UpstreamExchange> send(Attempt attempt, InferenceRequest request, HttpServerResponse client, String traceparent,
-            CallRecord call) {
+    public Future<UpstreamCall> send(Attempt attempt, InferenceRequest request, Exchange exchange, String traceparent) {
         ProviderConfig provider = attempt.provider();
         RequestOptions options = clients.options(provider.network().apiRoot(), request.endpoint());
-        UpstreamExchange exchange = new UpstreamExchange(attempt);
-        Promise<UpstreamExchange> headers = Promise.promise();
-        client.closeHandler(v -> exchange.cancel("client disconnected"));
+        boolean askUsage = request.streamWithoutUsage() && request.endpoint() != Endpoint.EMBEDDINGS
+                && provider.kind().acceptsStreamOptions();
+        UpstreamCall call = new UpstreamCall(attempt, askUsage);
+        Promise<UpstreamCall> headers = Promise.promise();
+        exchange.onClientGone(() -> call.cancel("client disconnected"));
         long timeoutMillis = provider.network().requestTimeout().toMillis();
-        exchange.idleAction = () -> {
-            exchange.timedOut = true;
-            exchange.cancel("no response within " + timeoutMillis + " ms");
+        call.idleAction = () -> {
+            call.timedOut = true;
+            call.cancel("no response within " + timeoutMillis + " ms");
             headers.tryFail(new UpstreamFailure(504, "provider_timeout", "Provider '" + provider.name()
                     + "' did not answer within " + provider.network().requestTimeout().toSeconds()
                     + " s (network_config.default_request_timeout_in_seconds)"));
         };
-        exchange.watch = new IdleWatch(vertx, timeoutMillis, exchange::onIdle);
+        call.watch = new IdleWatch(vertx, timeoutMillis, call::onIdle);
         clients.forNetwork(provider.network()).request(options).onComplete(ar -> {
             if (ar.failed()) {
-                exchange.watch.stop();
+                call.watch.stop();
                 headers.tryFail(unreachable(provider, options, ar.cause()));
                 return;
             }
             HttpClientRequest upstream = ar.result();
-            if (!exchange.attach(upstream)) {
+            if (!call.attach(upstream)) {
+                headers.tryFail(new UpstreamFailure(499, "client_disconnected", "The client went away"));
                 return;
             }
             MultiMap h = upstream.headers();
@@ -89,60 +95,76 @@ public class OpenAiPassthrough {
             if (traceparent != null) {
                 h.set("traceparent", traceparent);
             }
-            upstream.end(request.bodyWithModel(attempt.upstreamModel())).onSuccess(v -> call.upstreamWritten());
+            upstream.end(request.bodyFor(attempt.upstreamModel(), askUsage)).onSuccess(v -> exchange.attemptWritten());
             upstream.response().onComplete(sent -> {
                 if (sent.failed()) {
-                    exchange.watch.stop();
-                    if (!exchange.timedOut) {
+                    call.watch.stop();
+                    if (!call.timedOut) {
                         headers.tryFail(unreachable(provider, options, sent.cause()));
                     }
                     return;
                 }
                 HttpClientResponse response = sent.result();
                 // Headers are in; until the body is relayed or read, silence counts against the stream idle limit.
-                exchange.idleAction = () -> exchange.cancel("upstream silent after its headers");
-                exchange.watch.restart(provider.network().streamIdleTimeout().toMillis());
+                call.idleAction = () -> call.cancel("upstream silent after its headers");
+                call.watch.restart(provider.network().streamIdleTimeout().toMillis());
                 response.pause();
-                exchange.response = response;
-                headers.tryComplete(exchange);
+                call.response = response;
+                headers.tryComplete(call);
             });
         });
         return headers.future();
     }
 
     /**
-     * Pipes a successful upstream answer to the client: status, headers, then the body as it arrives. A
-     * stream that breaks after it started ends with an SSE error event, never a silent cut.
+     * Pipes a successful upstream answer to the client: status, headers, then the body as it arrives,
+     * reading its usage on the way (for a stream whose usage the gateway asked for, without the usage
+     * chunk). A stream that breaks after it started ends with an SSE error event, never a silent cut.
+     * The usage is on the exchange before the returned future completes.
      */
-    public Future<Void> relay(UpstreamExchange exchange, HttpServerResponse client, CallRecord call) {
-        HttpClientResponse response = exchange.response;
-        ProviderConfig provider = exchange.attempt.provider();
-        Promise<Void> done = Promise.promise();
+    public Future<RelayEnd> relay(UpstreamCall call, HttpServerResponse client, Exchange exchange) {
+        HttpClientResponse response = call.response;
+        ProviderConfig provider = call.attempt.provider();
+        Promise<RelayEnd> done = Promise.promise();
+        boolean sse = isEventStream(response);
         client.setStatusCode(response.statusCode());
         copyHeaders(response.headers(), client.headers());
         String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
+        if (length != null && !(sse && call.askedUsage)) {
             client.putHeader(HttpHeaders.CONTENT_LENGTH, length);
         } else {
             client.setChunked(true);
         }
-        boolean sse = isEventStream(response);
-        call.responseStarted(response.statusCode(), sse);
+        exchange.answerStarted(response.statusCode(), sse);
+        SseUsageFilter events = sse ? new SseUsageFilter(call.askedUsage) : null;
+        JsonUsageScanner json = sse ? null : new JsonUsageScanner();
+        Runnable report = () -> exchange.answerReported(sse ? events.usage() : json.usage(), sse ? events.model() : json.model(),
+                sse ? events.events() : 0);
         long idleMillis = provider.network().streamIdleTimeout().toMillis();
-        IdleWatch idle = exchange.watch;
-        exchange.idleAction = () -> {
+        IdleWatch idle = call.watch;
+        call.idleAction = () -> {
             // The client's error first: resetting the upstream fires its exception handler, which stays silent.
-            call.finished(response.statusCode(), "stream_idle_timeout");
+            report.run();
             endBroken(client, sse, OpenAiError.upstream(504, "stream_idle_timeout", "Provider '" + provider.name()
                     + "' sent nothing for " + provider.network().streamIdleTimeout().toSeconds()
                     + " s (network_config.stream_idle_timeout_in_seconds)"));
-            exchange.cancel("stream idle for " + idleMillis + " ms");
-            done.tryComplete();
+            call.cancel("stream idle for " + idleMillis + " ms");
+            done.tryComplete(new RelayEnd(response.statusCode(), "stream_idle_timeout"));
         };
         response.handler(chunk -> {
             idle.touch();
-            call.chunk(chunk);
-            client.write(chunk);
+            Buffer out;
+            if (sse) {
+                out = events.onChunk(chunk);
+            } else {
+                json.feed(chunk);
+                out = chunk;
+            }
+            if (out.length() == 0) {
+                return;
+            }
+            exchange.answerChunk(out);
+            client.write(out);
             if (client.writeQueueFull()) {
                 response.pause();
                 client.drainHandler(v -> response.resume());
@@ -150,37 +172,44 @@ public class OpenAiPassthrough {
         });
         response.endHandler(v -> {
             idle.stop();
+            Buffer rest = sse ? events.onEnd() : null;
+            if (rest != null && rest.length() > 0) {
+                exchange.answerChunk(rest);
+                client.write(rest);
+            }
+            report.run();
+            boolean gone = client.closed() && !client.ended();
             if (!client.ended()) {
                 client.end();
             }
-            call.finished(response.statusCode(), client.closed() && !client.ended() ? "client_disconnected" : null);
-            done.tryComplete();
+            done.tryComplete(gone ? new RelayEnd(499, "client_disconnected") : new RelayEnd(response.statusCode(), null));
         });
         response.exceptionHandler(err -> {
             idle.stop();
-            if (!exchange.cancelled) {
+            report.run();
+            if (!call.cancelled) {
                 // Not our doing (an idle timeout or a departed client cancel first): the upstream broke.
                 LOG.debugf("Upstream %s broke mid-response: %s", provider.name(), err.toString());
-                call.finished(response.statusCode(), "stream_interrupted");
                 endBroken(client, sse, OpenAiError.upstream(502, "stream_interrupted",
                         "Provider '" + provider.name() + "' closed the response before it was complete"));
-            } else if (call.errorType() == null) {
-                call.finished(499, "client_disconnected");
+                done.tryComplete(new RelayEnd(response.statusCode(), "stream_interrupted"));
+            } else {
+                done.tryComplete(new RelayEnd(499, "client_disconnected"));
             }
-            done.tryComplete();
         });
         response.resume();
         return done.future();
     }
 
     /**
-     * Reads an upstream error response whole (capped at 1 MiB), masks any configured secret it echoes and
-     * puts it in OpenAI's shape, so the caller can decide to retry elsewhere or to return it.
+     * Reads an upstream error response whole (capped at 1 MiB) and masks any configured secret it echoes,
+     * so the caller can decide to retry elsewhere or to return it. OpenAI's error fields are kept as the
+     * upstream sent them; any other body becomes the message.
      */
-    public Future<UpstreamError> readError(UpstreamExchange exchange) {
-        HttpClientResponse response = exchange.response;
-        ProviderConfig provider = exchange.attempt.provider();
-        Promise<UpstreamError> done = Promise.promise();
+    public Future<ProviderError> readError(UpstreamCall call) {
+        HttpClientResponse response = call.response;
+        ProviderConfig provider = call.attempt.provider();
+        Promise<ProviderError> done = Promise.promise();
         Buffer body = Buffer.buffer();
         response.handler(chunk -> {
             if (body.length() < MAX_ERROR_BODY) {
@@ -188,35 +217,45 @@ public class OpenAiPassthrough {
             }
         });
         response.exceptionHandler(err -> {
-            exchange.watch.stop();
-            done.tryComplete(new UpstreamError(502, OpenAiError.upstream(502, "stream_interrupted",
-                    "Provider '" + provider.name() + "' closed the connection while sending an error").json(), null));
+            call.watch.stop();
+            done.tryComplete(ProviderError.upstream(502, "stream_interrupted",
+                    "Provider '" + provider.name() + "' closed the connection while sending an error"));
         });
         response.endHandler(v -> {
-            exchange.watch.stop();
+            call.watch.stop();
             String text = scrub(body.toString(StandardCharsets.UTF_8), provider);
-            JsonObject json;
+            int status = response.statusCode();
+            String retryAfter = response.getHeader("Retry-After");
+            ProviderError error;
             try {
-                json = new JsonObject(text);
-                if (!(json.getValue("error") instanceof JsonObject)) {
-                    json = upstreamError(response.statusCode(), provider, text).json();
+                JsonObject json = new JsonObject(text);
+                if (json.getValue("error") instanceof JsonObject e) {
+                    error = new ProviderError(status, text(e.getValue("type"), "upstream_error"), text(e.getValue("code"), null),
+                            text(e.getValue("param"), null), text(e.getValue("message"), "Provider '" + provider.name()
+                                    + "' returned HTTP " + status), retryAfter);
+                } else {
+                    error = upstreamError(status, provider, text, retryAfter);
                 }
             } catch (DecodeException | ClassCastException e) {
-                json = upstreamError(response.statusCode(), provider, text).json();
+                error = upstreamError(status, provider, text, retryAfter);
             }
-            done.tryComplete(new UpstreamError(response.statusCode(), json, response.getHeader("Retry-After")));
+            done.tryComplete(error);
         });
         response.resume();
         return done.future();
     }
 
-    private static OpenAiError upstreamError(int status, ProviderConfig provider, String text) {
+    private static String text(Object value, String otherwise) {
+        return value == null ? otherwise : String.valueOf(value);
+    }
+
+    private static ProviderError upstreamError(int status, ProviderConfig provider, String text, String retryAfter) {
         String detail = text.strip();
         if (detail.length() > 500) {
             detail = detail.substring(0, 500) + "…";
         }
-        return new OpenAiError(status, "upstream_error", "provider_http_" + status, null,
-                "Provider '" + provider.name() + "' returned HTTP " + status + (detail.isEmpty() ? "" : ": " + detail));
+        return new ProviderError(status, "upstream_error", "provider_http_" + status, null,
+                "Provider '" + provider.name() + "' returned HTTP " + status + (detail.isEmpty() ? "" : ": " + detail), retryAfter);
     }
 
     /** Sends a whole error response, unless the client already got a status line. */

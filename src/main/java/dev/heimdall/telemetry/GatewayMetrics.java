@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.heimdall.exchange.AttemptRecord;
+import dev.heimdall.exchange.Exchange;
+import dev.heimdall.exchange.Usage;
 import java.util.function.Supplier;
 
 /**
@@ -28,9 +30,9 @@ public class GatewayMetrics {
     }
 
     private record PerCall(Counter requests, Timer duration) {
-        void record(CallRecord call) {
+        void record(Exchange ex) {
             requests.increment();
-            duration.record(call.endNanos - call.startNanos, TimeUnit.NANOSECONDS);
+            duration.record(ex.endNanos() - ex.startNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -44,7 +46,6 @@ public class GatewayMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Set<String> models = ConcurrentHashMap.newKeySet();
     private final Timer overhead;
-    private final AtomicInteger streamsInFlight = new AtomicInteger();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -52,8 +53,6 @@ public class GatewayMetrics {
                 .description("Time a request spends in Heimdall itself: total time minus time waiting on upstreams")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(1))
                 .register(registry);
-        Gauge.builder("heimdall.streams.in_flight", streamsInFlight, AtomicInteger::get)
-                .description("SSE streams being relayed").register(registry);
     }
 
     /** Registers the requests-in-flight gauge from whoever counts them. */
@@ -61,12 +60,9 @@ public class GatewayMetrics {
         Gauge.builder("heimdall.requests.in_flight", inFlight).description("Inference requests in flight").register(registry);
     }
 
-    void streamStarted() {
-        streamsInFlight.incrementAndGet();
-    }
-
-    void streamEnded() {
-        streamsInFlight.decrementAndGet();
+    /** Registers the streams-in-flight gauge from whoever counts them. */
+    public void streamsGauge(Supplier<Number> streams) {
+        Gauge.builder("heimdall.streams.in_flight", streams).description("SSE streams being relayed").register(registry);
     }
 
     public void keyCooledDown(String provider, String key) {
@@ -74,60 +70,47 @@ public class GatewayMetrics {
                 .increment();
     }
 
-    void record(CallRecord call, ResponseSummary summary) {
-        CallRecord.Attempt last = call.lastAttempt();
-        String provider = last == null ? "none" : last.provider;
-        String model = last == null ? "none" : modelLabel(last.model);
-        perCall.computeIfAbsent(new Labels(call.operation, provider, model, call.status), this::perCall).record(call);
-        overhead.record(overheadNanos(call), TimeUnit.NANOSECONDS);
+    /** A completed exchange: cheap enough for the event loop (cached meters, a few histogram updates). */
+    void record(Exchange ex) {
+        AttemptRecord last = ex.lastAttempt();
+        String provider = last == null ? "none" : last.provider();
+        String model = last == null ? "none" : modelLabel(last.model());
+        perCall.computeIfAbsent(new Labels(ex.operation(), provider, model, ex.status()), this::perCall).record(ex);
+        overhead.record(ex.overheadNanos(), TimeUnit.NANOSECONDS);
         String previousProvider = null;
-        for (CallRecord.Attempt a : call.attempts) {
-            long took = (a.endNanos == 0 ? call.endNanos : a.endNanos) - a.startNanos;
-            upstream.computeIfAbsent(a.provider, p -> Timer.builder("heimdall.upstream.duration")
+        for (AttemptRecord a : ex.attempts()) {
+            long took = (a.endNanos() == 0 ? ex.endNanos() : a.endNanos()) - a.startNanos();
+            upstream.computeIfAbsent(a.provider(), p -> Timer.builder("heimdall.upstream.duration")
                     .description("Upstream call time, from sending the request to the end of the answer")
                     .tag("gen_ai.provider.name", p).publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10)).register(registry))
                     .record(took, TimeUnit.NANOSECONDS);
             if (previousProvider != null) {
-                boolean sameProvider = previousProvider.equals(a.provider);
+                boolean sameProvider = previousProvider.equals(a.provider());
                 counter(sameProvider ? "heimdall.retries" : "heimdall.fallbacks",
-                        sameProvider ? "Retries of an upstream call" : "Moves to a fallback target", "gen_ai.provider.name", a.provider)
+                        sameProvider ? "Retries of an upstream call" : "Moves to a fallback target", "gen_ai.provider.name", a.provider())
                         .increment();
             }
-            previousProvider = a.provider;
+            previousProvider = a.provider();
         }
-        if (last == null || call.status >= 400) {
+        if (last == null || ex.status() >= 400) {
             return;
         }
-        PerModel m = perModel.computeIfAbsent(provider + "\u0000" + model, k -> perModel(call.operation, provider, model));
-        if (summary.inputTokens() != null) {
-            m.inputTokens().record(summary.inputTokens());
+        PerModel m = perModel.computeIfAbsent(provider + "\u0000" + model, k -> perModel(ex.operation(), provider, model));
+        Usage usage = ex.usage();
+        if (usage.inputTokens() != null) {
+            m.inputTokens().record(usage.inputTokens());
         }
-        if (summary.outputTokens() != null) {
-            m.outputTokens().record(summary.outputTokens());
+        if (usage.outputTokens() != null) {
+            m.outputTokens().record(usage.outputTokens());
         }
-        if (call.stream && call.firstByteNanos > 0) {
-            m.ttft().record(call.firstByteNanos - call.startNanos, TimeUnit.NANOSECONDS);
-            long tokens = summary.outputTokens() != null ? summary.outputTokens() : summary.events() - 1;
-            if (tokens > 1 && call.lastByteNanos > call.firstByteNanos) {
-                m.perToken().record((call.lastByteNanos - call.firstByteNanos) / (tokens - 1), TimeUnit.NANOSECONDS);
+        if (ex.stream() && ex.firstByteNanos() > 0) {
+            m.ttft().record(ex.firstByteNanos() - ex.startNanos(), TimeUnit.NANOSECONDS);
+            long tokens = usage.outputTokens() != null ? usage.outputTokens() : ex.events() - 1;
+            if (tokens > 1 && ex.lastByteNanos() > ex.firstByteNanos()) {
+                m.perToken().record((ex.lastByteNanos() - ex.firstByteNanos()) / (tokens - 1), TimeUnit.NANOSECONDS);
             }
         }
-    }
-
-    /**
-     * Total time minus the time spent waiting on upstreams: from each request being on the wire to the end
-     * of its answer (attempts never overlap). Relaying a stream's chunks happens inside that wait and is
-     * not counted; everything else the gateway does is.
-     */
-    static long overheadNanos(CallRecord call) {
-        long waiting = 0;
-        for (CallRecord.Attempt a : call.attempts) {
-            if (a.writtenNanos > 0) {
-                waiting += (a.endNanos == 0 ? call.endNanos : a.endNanos) - a.writtenNanos;
-            }
-        }
-        return Math.max(0, call.endNanos - call.startNanos - waiting);
     }
 
     private String modelLabel(String model) {

@@ -1,169 +1,160 @@
 package dev.heimdall.telemetry;
 
+import dev.heimdall.exchange.AttemptRecord;
+import dev.heimdall.exchange.Exchange;
+import dev.heimdall.exchange.TraceContext;
+import dev.heimdall.exchange.Usage;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The OpenTelemetry GenAI semantic conventions (and Langfuse's extras) on a finished call's spans: the
- * request span carries the call as the client saw it, each attempt span the upstream call it made.
+ * A completed exchange as OpenTelemetry GenAI spans (with Langfuse's extras): one generation span for
+ * the call as the client saw it and, when it took more than one attempt (retries, fallbacks), a child
+ * per attempt. A plain call is one span: its only attempt adds nothing Langfuse would show. Built on the
+ * telemetry thread from what the exchange recorded.
  */
 final class GenAiSpans {
 
-    private static final Map<String, String> DOUBLE_PARAMS = Map.of(
-            "temperature", "gen_ai.request.temperature", "top_p", "gen_ai.request.top_p",
-            "frequency_penalty", "gen_ai.request.frequency_penalty", "presence_penalty", "gen_ai.request.presence_penalty");
-    private static final Map<String, String> LONG_PARAMS = Map.of(
-            "max_tokens", "gen_ai.request.max_tokens", "max_completion_tokens", "gen_ai.request.max_tokens",
-            "seed", "gen_ai.request.seed", "n", "gen_ai.request.choice.count", "top_k", "gen_ai.request.top_k");
+    private static final AttributeKey<List<String>> FINISH_REASONS = AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+    private static final AttributeKey<List<String>> STOP_SEQUENCES = AttributeKey.stringArrayKey("gen_ai.request.stop_sequences");
 
     private GenAiSpans() {
     }
 
-    static void end(CallRecord call, ResponseSummary summary) {
-        long endEpochNanos = epochNanos(call, call.endNanos);
-        for (CallRecord.Attempt a : call.attempts) {
-            Span s = a.span;
-            s.setAttribute("gen_ai.operation.name", call.operation);
-            s.setAttribute("gen_ai.provider.name", a.provider);
-            s.setAttribute("gen_ai.request.model", a.model);
-            s.setAttribute("server.address", a.host);
-            s.setAttribute("server.port", (long) a.port);
-            s.setAttribute("heimdall.key.name", a.key);
-            if (a.status > 0) {
-                s.setAttribute("http.response.status_code", (long) a.status);
-            }
-            if (a.outcome != null) {
-                Telemetry.fail(s, a.outcome);
-            }
-            s.end(epochNanos(call, a.endNanos == 0 ? call.endNanos : a.endNanos), TimeUnit.NANOSECONDS);
+    static List<SpanData> of(Exchange ex, Resource resource, int contentLimit) {
+        TraceContext trace = ex.trace();
+        List<AttemptRecord> attempts = ex.attempts();
+        if (trace == null || !trace.sampled() || attempts.isEmpty()) {
+            return List.of();
         }
-        CallRecord.Attempt last = call.lastAttempt();
-        Span span = call.requestSpan;
-        span.setAttribute("gen_ai.operation.name", call.operation);
-        span.setAttribute("gen_ai.provider.name", last.provider);
-        span.setAttribute("gen_ai.request.model", last.model);
-        span.setAttribute("heimdall.requested_model", call.requestedModel);
-        span.setAttribute("heimdall.attempts", (long) call.attempts.size());
-        span.setAttribute("server.address", last.host);
-        span.setAttribute("server.port", (long) last.port);
-        span.setAttribute("langfuse.observation.type", "generation");
-        if (call.sessionId != null) {
-            span.setAttribute("langfuse.session.id", call.sessionId);
+        TraceFlags flags = TraceFlags.getSampled();
+        SpanContext parent = trace.parentSpanId() == null ? SpanContext.getInvalid()
+                : SpanContext.createFromRemoteParent(trace.traceId(), trace.parentSpanId(), flags, TraceState.getDefault());
+        SpanContext self = SpanContext.create(trace.traceId(), SpanId.fromLong(trace.spanId()), flags, TraceState.getDefault());
+        AttemptRecord first = attempts.get(0);
+        AttemptRecord last = ex.lastAttempt();
+        String name = ex.operation() + " " + first.model();
+        List<SpanData> spans = new ArrayList<>(attempts.size() == 1 ? 1 : attempts.size() + 1);
+        spans.add(new ExchangeSpan(name, self, parent, status(ex.errorType()), ex.startEpochMillis() * 1_000_000L,
+                ex.epochNanos(ex.endNanos()), generation(ex, last, contentLimit), resource));
+        if (attempts.size() > 1) {
+            for (int i = 0; i < attempts.size(); i++) {
+                AttemptRecord a = attempts.get(i);
+                // The first attempt's upstream call carried the generation's own id; later ones their own.
+                long id = i == 0 ? TraceContext.newSpanId() : a.spanId();
+                SpanContext child = SpanContext.create(trace.traceId(), SpanId.fromLong(id), flags, TraceState.getDefault());
+                spans.add(new ExchangeSpan(name, child, self, status(a.outcome()), ex.epochNanos(a.startNanos()),
+                        ex.epochNanos(a.endNanos() == 0 ? ex.endNanos() : a.endNanos()), attempt(ex, a), resource));
+            }
         }
-        JsonObject request = parse(call.requestBody);
-        String user = call.userId != null ? call.userId : request == null ? null : request.getString("user");
+        return spans;
+    }
+
+    private static StatusData status(String errorType) {
+        return errorType == null ? StatusData.unset() : StatusData.create(StatusCode.ERROR, errorType);
+    }
+
+    private static Attributes attempt(Exchange ex, AttemptRecord a) {
+        AttributesBuilder b = Attributes.builder()
+                .put("gen_ai.operation.name", ex.operation())
+                .put("gen_ai.provider.name", a.provider())
+                .put("gen_ai.request.model", a.model())
+                .put("server.address", a.host())
+                .put("server.port", (long) a.port())
+                .put("heimdall.key.name", a.key());
+        if (a.status() > 0) {
+            b.put("http.response.status_code", (long) a.status());
+        }
+        if (a.outcome() != null) {
+            b.put("error.type", a.outcome());
+        }
+        return b.build();
+    }
+
+    private static Attributes generation(Exchange ex, AttemptRecord last, int contentLimit) {
+        AttributesBuilder b = Attributes.builder()
+                .put("gen_ai.operation.name", ex.operation())
+                .put("gen_ai.provider.name", last.provider())
+                .put("gen_ai.request.model", last.model())
+                .put("heimdall.requested_model", ex.requestedModel())
+                .put("heimdall.attempts", (long) ex.attempts().size())
+                .put("heimdall.key.name", last.key())
+                .put("server.address", last.host())
+                .put("server.port", (long) last.port())
+                .put("langfuse.observation.type", "generation");
+        if (ex.status() > 0) {
+            b.put("http.response.status_code", (long) ex.status());
+        }
+        if (ex.sessionId() != null) {
+            b.put("langfuse.session.id", ex.sessionId());
+        }
+        RequestFacts request = RequestFacts.read(ex.requestBody(), ex.captureContent(), contentLimit);
+        String user = ex.userId() != null ? ex.userId() : request.user();
         if (user != null) {
-            span.setAttribute("langfuse.user.id", user);
+            b.put("langfuse.user.id", user);
         }
-        if (request != null) {
-            requestParams(span, request);
+        request.doubles().forEach(b::put);
+        request.longs().forEach(b::put);
+        if (request.stop() != null) {
+            b.put(STOP_SEQUENCES, request.stop());
         }
-        if (summary.model() != null) {
-            span.setAttribute("gen_ai.response.model", summary.model());
+        ResponseSummary summary = ResponseSummary.of(ex.capture(), ex.eventStream());
+        String responseModel = summary.model() != null ? summary.model() : ex.responseModel();
+        if (responseModel != null) {
+            b.put("gen_ai.response.model", responseModel);
         }
         if (summary.id() != null) {
-            span.setAttribute("gen_ai.response.id", summary.id());
+            b.put("gen_ai.response.id", summary.id());
         }
         if (!summary.finishReasons().isEmpty()) {
-            span.setAttribute(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons"), summary.finishReasons());
+            b.put(FINISH_REASONS, summary.finishReasons());
         }
-        if (summary.inputTokens() != null) {
-            span.setAttribute("gen_ai.usage.input_tokens", summary.inputTokens());
+        Usage usage = ex.usage();
+        b.put("heimdall.usage.source", usage.source().label());
+        if (usage.inputTokens() != null) {
+            b.put("gen_ai.usage.input_tokens", usage.inputTokens());
         }
-        if (summary.outputTokens() != null) {
-            span.setAttribute("gen_ai.usage.output_tokens", summary.outputTokens());
+        if (usage.outputTokens() != null) {
+            b.put("gen_ai.usage.output_tokens", usage.outputTokens());
         }
-        if (call.stream && call.firstByteNanos > 0) {
-            span.setAttribute("langfuse.observation.completion_start_time",
-                    Instant.ofEpochSecond(0, epochNanos(call, call.firstByteNanos)).toString());
+        if (usage.cachedInputTokens() != null) {
+            b.put("gen_ai.usage.cache_read.input_tokens", usage.cachedInputTokens());
         }
-        if (call.captureContent && request != null) {
-            span.setAttribute("gen_ai.input.messages", inputMessages(request).encode());
-            if (summary.content() != null) {
-                JsonObject out = new JsonObject().put("role", "assistant")
-                        .put("parts", new JsonArray().add(new JsonObject().put("type", "text").put("content", summary.content())));
+        if (ex.stream() && ex.firstByteNanos() > 0) {
+            b.put("langfuse.observation.completion_start_time", Instant.ofEpochSecond(0, ex.epochNanos(ex.firstByteNanos())).toString());
+        }
+        if (ex.captureContent()) {
+            if (request.inputMessages() != null) {
+                b.put("gen_ai.input.messages", request.inputMessages());
+            }
+            String text = summary.content() != null ? new ContentBudget(contentLimit).take(summary.content())
+                    : ex.capture() != null && !ex.capture().whole() ? ContentBudget.notCaptured(ex.capture().total()) : null;
+            if (text != null) {
+                JsonObject out = new JsonObject().put("role", "assistant").put("parts", new JsonArray()
+                        .add(new JsonObject().put("type", "text").put("content", text)));
                 if (!summary.finishReasons().isEmpty()) {
                     out.put("finish_reason", summary.finishReasons().get(0));
                 }
-                span.setAttribute("gen_ai.output.messages", new JsonArray().add(out).encode());
+                b.put("gen_ai.output.messages", new JsonArray().add(out).encode());
             }
         }
-        if (call.errorType != null) {
-            Telemetry.fail(span, call.errorType);
+        if (ex.errorType() != null) {
+            b.put("error.type", ex.errorType());
         }
-        span.end(endEpochNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private static void requestParams(Span span, JsonObject request) {
-        DOUBLE_PARAMS.forEach((field, key) -> {
-            if (request.getValue(field) instanceof Number n) {
-                span.setAttribute(key, n.doubleValue());
-            }
-        });
-        LONG_PARAMS.forEach((field, key) -> {
-            if (request.getValue(field) instanceof Number n) {
-                span.setAttribute(key, n.longValue());
-            }
-        });
-        Object stop = request.getValue("stop");
-        if (stop instanceof String s) {
-            span.setAttribute(AttributeKey.stringArrayKey("gen_ai.request.stop_sequences"), List.of(s));
-        } else if (stop instanceof JsonArray a) {
-            span.setAttribute(AttributeKey.stringArrayKey("gen_ai.request.stop_sequences"),
-                    a.stream().filter(String.class::isInstance).map(String.class::cast).toList());
-        }
-    }
-
-    /** OpenAI messages in the GenAI "parts" format Langfuse shows as the input. */
-    static JsonArray inputMessages(JsonObject request) {
-        JsonArray out = new JsonArray();
-        Object messages = request.getValue("messages");
-        if (messages instanceof JsonArray list) {
-            for (Object m : list) {
-                if (m instanceof JsonObject message) {
-                    out.add(new JsonObject().put("role", message.getString("role", "user")).put("parts", parts(message.getValue("content"))));
-                }
-            }
-        } else if (request.getValue("prompt") != null || request.getValue("input") != null) {
-            Object prompt = request.getValue("prompt") != null ? request.getValue("prompt") : request.getValue("input");
-            out.add(new JsonObject().put("role", "user").put("parts", parts(prompt)));
-        }
-        return out;
-    }
-
-    private static JsonArray parts(Object content) {
-        JsonArray parts = new JsonArray();
-        if (content instanceof String s) {
-            parts.add(new JsonObject().put("type", "text").put("content", s));
-        } else if (content instanceof JsonArray list) {
-            for (Object p : list) {
-                if (p instanceof JsonObject part && "text".equals(part.getString("type"))) {
-                    parts.add(new JsonObject().put("type", "text").put("content", part.getString("text")));
-                } else if (p instanceof JsonObject part) {
-                    parts.add(new JsonObject().put("type", part.getString("type", "unknown")));
-                } else if (p instanceof String s) {
-                    parts.add(new JsonObject().put("type", "text").put("content", s));
-                }
-            }
-        }
-        return parts;
-    }
-
-    private static JsonObject parse(byte[] body) {
-        try {
-            return body == null ? null : new JsonObject(io.vertx.core.buffer.Buffer.buffer(body));
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static long epochNanos(CallRecord call, long monotonicNanos) {
-        return call.startEpochMillis * 1_000_000L + (monotonicNanos - call.startNanos);
+        return b.build();
     }
 }

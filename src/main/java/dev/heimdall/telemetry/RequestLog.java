@@ -3,6 +3,8 @@ package dev.heimdall.telemetry;
 import dev.heimdall.config.ConfigService;
 import dev.heimdall.config.ConfigSnapshot;
 import dev.heimdall.config.GatewaySettings;
+import dev.heimdall.exchange.AttemptRecord;
+import dev.heimdall.exchange.Exchange;
 import dev.heimdall.store.LogEntry;
 import dev.heimdall.store.RequestLogStore;
 import io.micrometer.core.instrument.Counter;
@@ -66,18 +68,18 @@ public class RequestLog {
         flush();
     }
 
-    void add(CallRecord call, ResponseSummary summary) {
+    void add(Exchange ex) {
         ConfigSnapshot snapshot = configs.current();
         if (snapshot != null && !snapshot.config().client().enableLogging()) {
             return;
         }
-        CallRecord.Attempt last = call.lastAttempt();
-        double latency = (call.endNanos - call.startNanos) / 1e6;
-        LogEntry entry = new LogEntry(0, call.startEpochMillis, call.operation, call.requestedModel,
-                last == null ? null : last.provider, last == null ? null : last.model, last == null ? null : last.key,
-                call.status, call.errorType, call.stream, call.attempts.size(), latency, GatewayMetrics.overheadNanos(call) / 1e6,
-                call.stream && call.firstByteNanos > 0 ? (call.firstByteNanos - call.startNanos) / 1e6 : null,
-                summary.inputTokens(), summary.outputTokens());
+        AttemptRecord last = ex.lastAttempt();
+        double latency = (ex.endNanos() - ex.startNanos()) / 1e6;
+        LogEntry entry = new LogEntry(0, ex.startEpochMillis(), ex.operation(), ex.requestedModel(),
+                last == null ? null : last.provider(), last == null ? null : last.model(), last == null ? null : last.key(),
+                ex.status(), ex.errorType(), ex.stream(), ex.attempts().size(), latency, ex.overheadNanos() / 1e6,
+                ex.stream() && ex.firstByteNanos() > 0 ? (ex.firstByteNanos() - ex.startNanos()) / 1e6 : null,
+                ex.usage().inputTokens(), ex.usage().outputTokens());
         if (!queue.offer(entry)) {
             dropped.increment();
         }

@@ -1,5 +1,6 @@
 package dev.heimdall.telemetry;
 
+import dev.heimdall.exchange.ResponseCapture;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,20 +10,23 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What an OpenAI-shaped answer says about itself: id, model, finish reasons, usage, the assistant's text
- * and, for streams, how many events it had. Read from the captured bytes after the client has them;
- * anything malformed is skipped, never thrown.
+ * What an OpenAI-shaped answer says about itself for its span: id, model, finish reasons and the
+ * assistant's text. (Usage is not read here: the relay reports it on the exchange.) Read from the captured bytes after the client has them;
+ * anything malformed is skipped, never thrown. Runs on the telemetry thread.
  */
-record ResponseSummary(String id, String model, List<String> finishReasons, Long inputTokens, Long outputTokens,
-        String content, int events) {
+record ResponseSummary(String id, String model, List<String> finishReasons, String content) {
 
-    static final ResponseSummary EMPTY = new ResponseSummary(null, null, List.of(), null, null, null, 0);
+    static final ResponseSummary EMPTY = new ResponseSummary(null, null, List.of(), null);
 
-    static ResponseSummary of(Buffer captured, boolean eventStream, boolean whole) {
-        if (captured == null || captured.length() == 0) {
+    static ResponseSummary of(ResponseCapture capture, boolean eventStream) {
+        if (capture == null) {
             return EMPTY;
         }
-        return eventStream ? fromEvents(captured.toString(), whole) : whole ? fromJson(captured) : EMPTY;
+        Buffer captured = capture.bytes();
+        if (captured.length() == 0) {
+            return EMPTY;
+        }
+        return eventStream ? fromEvents(captured.toString(), capture.whole()) : capture.whole() ? fromJson(captured) : EMPTY;
     }
 
     private static ResponseSummary fromJson(Buffer body) {
@@ -32,10 +36,8 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Long
             StringBuilder content = new StringBuilder();
             JsonArray choices = json.getJsonArray("choices");
             readChoices(choices, "message", finish, content);
-            JsonObject usage = json.getJsonObject("usage");
             return new ResponseSummary(json.getString("id"), json.getString("model"), List.copyOf(finish),
-                    usage == null ? null : usage.getLong("prompt_tokens"), usage == null ? null : usage.getLong("completion_tokens"),
-                    choices == null ? null : content.toString(), 0);
+                    choices == null ? null : content.toString());
         } catch (RuntimeException e) {
             return EMPTY;
         }
@@ -45,10 +47,7 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Long
         String id = null;
         String model = null;
         Set<String> finish = new LinkedHashSet<>();
-        Long in = null;
-        Long out = null;
         StringBuilder content = new StringBuilder();
-        int events = 0;
         List<String> lines = new ArrayList<>(text.lines().toList());
         if (!whole && !lines.isEmpty()) {
             lines.remove(0); // a tail may start mid-line
@@ -58,7 +57,6 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Long
                 continue;
             }
             String data = line.substring(5).strip();
-            events++;
             if (data.equals("[DONE]") || !data.startsWith("{")) {
                 continue;
             }
@@ -67,15 +65,11 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Long
                 id = id == null ? chunk.getString("id") : id;
                 model = model == null ? chunk.getString("model") : model;
                 readChoices(chunk.getJsonArray("choices"), "delta", finish, content);
-                if (chunk.getValue("usage") instanceof JsonObject usage) {
-                    in = usage.getLong("prompt_tokens");
-                    out = usage.getLong("completion_tokens");
-                }
             } catch (RuntimeException e) {
                 // a malformed event is the upstream's problem; the client got it as it was
             }
         }
-        return new ResponseSummary(id, model, List.copyOf(finish), in, out, whole ? content.toString() : null, events);
+        return new ResponseSummary(id, model, List.copyOf(finish), whole ? content.toString() : null);
     }
 
     /** Finish reasons and text of {@code choices}; chat puts text in {@code message}/{@code delta}, completions in {@code text}. */

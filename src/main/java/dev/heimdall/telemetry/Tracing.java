@@ -3,93 +3,194 @@ package dev.heimdall.telemetry;
 import dev.heimdall.config.ConfigSnapshot;
 import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.config.OtelConfig;
+import dev.heimdall.exchange.Exchange;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * The tracer configured by config.json's otel plugin. Quarkus's OpenTelemetry SDK is set from properties
- * once at start-up; Bifrost's plugin lives in config.json and must apply on every reload, so Heimdall
- * builds an SDK tracer provider (the same SDK the extension ships) from the plugin and swaps it when the
- * plugin changes. Export is batched and asynchronous with a bounded queue: a dead collector drops spans,
- * it never slows a request. No plugin, or a disabled one: no tracer, no spans, no cost.
+ * Tracing as config.json's otel plugin sets it, applied on every reload. Completed exchanges are queued
+ * (a bounded queue: the event loop only offers a reference) and one telemetry thread turns them into
+ * GenAI spans, batches them and exports them over OTLP/HTTP. Nothing here can slow a request: a full
+ * queue, too many exports in flight or a failed export drops spans, counted in
+ * {@code heimdall_spans_dropped_total} and logged once. No plugin, or a disabled one: no spans, no cost.
  */
 @Singleton
 public class Tracing {
 
     private static final Logger LOG = Logger.getLogger(Tracing.class);
+    private static final int BATCH = 512;
+    /** Exports allowed in flight at once; beyond, a batch is dropped rather than queued behind a slow collector. */
+    private static final int MAX_EXPORTS_IN_FLIGHT = 4;
 
-    /** The provider and tracer for one plugin configuration. */
-    private record Active(OtelConfig config, SdkTracerProvider provider, Tracer tracer) {
+    /** Where spans go for one plugin configuration. */
+    private record Sink(OtelConfig config, OtlpHttpExporter exporter, Resource resource) {
     }
 
     private final Vertx vertx;
-    private final GatewaySettings settings;
+    private final long delayNanos;
+    private final int contentLimit;
+    private final BlockingQueue<Exchange> queue;
+    private final Counter dropped;
+    private final Counter exported;
+    private final AtomicInteger exportsInFlight = new AtomicInteger();
+    private final AtomicBoolean dropLogged = new AtomicBoolean();
     private HttpClient exportClient;
-    private volatile Active active;
+    private volatile Sink sink;
+    private volatile boolean running = true;
+    private Thread worker;
 
-    public Tracing(Vertx vertx, GatewaySettings settings) {
+    public Tracing(Vertx vertx, GatewaySettings settings, MeterRegistry registry) {
         this.vertx = vertx;
-        this.settings = settings;
+        this.delayNanos = settings.traceExportDelay().toNanos();
+        this.contentLimit = settings.traceContentLimit();
+        this.queue = new ArrayBlockingQueue<>(settings.traceQueueSize());
+        this.dropped = Counter.builder("heimdall.spans.dropped")
+                .description("Spans not exported: queue full, too many exports in flight, or the collector failed").register(registry);
+        this.exported = Counter.builder("heimdall.spans.exported").description("Spans the collector accepted").register(registry);
     }
 
-    /** The tracer, or null when tracing is off. */
-    public Tracer tracer() {
-        Active a = active;
-        return a == null ? null : a.tracer();
+    /** Whether the otel plugin is on. */
+    public boolean on() {
+        return sink != null;
+    }
+
+    /** Queues a completed, traced exchange for its spans; never waits. */
+    void submit(Exchange exchange) {
+        if (!queue.offer(exchange)) {
+            drop(spanCount(exchange), "the span queue (" + (queue.size() + queue.remainingCapacity()) + ", heimdall.trace-queue-size) is full");
+        }
     }
 
     synchronized void onConfig(@Observes ConfigSnapshot snapshot) {
         OtelConfig next = snapshot.config().otel();
-        Active current = active;
+        Sink current = sink;
         if (current != null && Objects.equals(current.config(), next)) {
             return;
         }
-        active = next == null ? null : build(next);
-        if (current != null) {
-            current.provider().shutdown(); // flushes what it holds, asynchronously
-        }
+        sink = next == null ? null : build(next);
         if (next == null) {
             LOG.info("Tracing off (no enabled otel plugin)");
         } else {
             LOG.infof("Tracing to %s as service %s (headers: %s)", next.collectorUrl(), next.serviceName(), next.headers().keySet());
+            startWorker();
         }
     }
 
-    private Active build(OtelConfig config) {
+    private Sink build(OtelConfig config) {
         if (exportClient == null) {
             exportClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000));
         }
-        BatchSpanProcessor batch = BatchSpanProcessor.builder(new OtlpHttpExporter(exportClient, config))
-                .setMaxQueueSize(settings.traceQueueSize())
-                .setMaxExportBatchSize(512)
-                .setScheduleDelay(settings.traceExportDelay().toMillis(), TimeUnit.MILLISECONDS)
-                .setExporterTimeout(15, TimeUnit.SECONDS)
-                .build();
-        SdkTracerProvider provider = SdkTracerProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(Attributes.builder()
-                        .put("service.name", config.serviceName()).build())))
-                .addSpanProcessor(batch)
-                .build();
-        return new Active(config, provider, provider.get("dev.heimdall"));
+        Resource resource = Resource.getDefault().merge(Resource.create(Attributes.builder().put("service.name", config.serviceName()).build()));
+        return new Sink(config, new OtlpHttpExporter(exportClient, config), resource);
     }
 
+    private void startWorker() {
+        if (worker == null) {
+            worker = new Thread(this::work, "heimdall-telemetry");
+            worker.setDaemon(true);
+            worker.start();
+        }
+    }
+
+    /** The telemetry thread: spans from exchanges, sent in batches of 512 or every trace-export-delay. */
+    private void work() {
+        List<SpanData> batch = new ArrayList<>(BATCH);
+        long deadline = System.nanoTime() + delayNanos;
+        while (running || !queue.isEmpty()) {
+            try {
+                Exchange ex = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                Sink s = sink;
+                if (ex != null && s != null) {
+                    batch.addAll(GenAiSpans.of(ex, s.resource(), contentLimit));
+                }
+                if (batch.size() >= BATCH || System.nanoTime() >= deadline || (!running && queue.isEmpty())) {
+                    if (!batch.isEmpty()) {
+                        send(batch);
+                        batch = new ArrayList<>(BATCH);
+                    }
+                    deadline = System.nanoTime() + delayNanos;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("Could not build spans for a request; they are dropped", e);
+                dropped.increment();
+            }
+        }
+        if (!batch.isEmpty()) {
+            send(batch);
+        }
+    }
+
+    private void send(List<SpanData> batch) {
+        Sink s = sink;
+        if (s == null) {
+            return; // tracing was turned off meanwhile
+        }
+        if (exportsInFlight.incrementAndGet() > MAX_EXPORTS_IN_FLIGHT) {
+            exportsInFlight.decrementAndGet();
+            drop(batch.size(), MAX_EXPORTS_IN_FLIGHT + " exports to the collector are still in flight");
+            return;
+        }
+        int n = batch.size();
+        CompletableResultCode result = s.exporter().export(batch);
+        result.whenComplete(() -> {
+            exportsInFlight.decrementAndGet();
+            if (result.isSuccess()) {
+                exported.increment(n);
+            } else {
+                drop(n, "the collector did not accept them");
+            }
+        });
+    }
+
+    private void drop(int spans, String why) {
+        dropped.increment(spans);
+        if (dropLogged.compareAndSet(false, true)) {
+            LOG.warnf("Dropping spans: %s. Requests are not slowed; every dropped span is counted in heimdall_spans_dropped_total"
+                    + " (this is logged once).", why);
+        }
+    }
+
+    private static int spanCount(Exchange ex) {
+        int attempts = ex.attempts().size();
+        return attempts > 1 ? attempts + 1 : 1;
+    }
+
+    /** Sends what is queued and waits for it, for tests and shutdown. */
     void stop(@Observes ShutdownEvent event) {
-        Active a = active;
-        if (a != null) {
-            a.provider().forceFlush().join(5, TimeUnit.SECONDS);
-            a.provider().shutdown();
+        running = false;
+        Thread w = worker;
+        if (w != null) {
+            try {
+                w.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (exportsInFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
     }
 }

@@ -27,9 +27,9 @@ class RequestScannerTest {
         InferenceRequest r = scan(body);
         assertEquals("openai/glm-5", r.model());
         assertTrue(r.stream());
-        String rewritten = r.bodyWithModel("glm-5").toString();
+        String rewritten = r.bodyFor("glm-5", false).toString();
         assertEquals(body.replace("\"openai/glm-5\"", "\"glm-5\""), rewritten);
-        assertEquals(body, r.bodyWithModel("openai/glm-5").toString(), "unchanged name: body as sent");
+        assertEquals(body, r.bodyFor("openai/glm-5", false).toString(), "unchanged name: body as sent");
     }
 
     @Test
@@ -38,7 +38,7 @@ class RequestScannerTest {
         InferenceRequest r = scan(body);
         assertEquals("café", r.model());
         assertEquals("{\"messages\":[{\"role\":\"user\",\"content\":\"héllo ✓ 日本\"}],\"model\":\"a\\\"b\"}",
-                r.bodyWithModel("a\"b").toString());
+                r.bodyFor("a\"b", false).toString());
     }
 
     @Test
@@ -67,5 +67,40 @@ class RequestScannerTest {
     void embeddingsNeedNoMessages() {
         InferenceRequest r = RequestScanner.scan(Endpoint.EMBEDDINGS, "{\"model\":\"e\",\"input\":\"x\",\"messages\":1}".getBytes());
         assertEquals("e", r.model());
+    }
+
+    /** The gateway asks a stream's upstream for usage whatever the client sent, and the result is the same JSON plus that. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "{\"model\":\"m\",\"stream\":true,\"messages\":[]}",
+        " { \"stream\": true, \"model\": \"m\" }",
+        "{\"model\":\"m\",\"stream\":true,\"stream_options\":{}}",
+        "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_obfuscation\":false}}",
+        "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":false,\"x\":1}}",
+        "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"x\":1,\"include_usage\":null}}",
+        "{\"model\":\"m\",\"stream\":true,\"stream_options\":null,\"fallbacks\":[\"a/b\"]}",
+    })
+    void askingForUsageKeepsEveryOtherFieldAndMakesValidJson(String body) {
+        InferenceRequest r = scan(body);
+        assertTrue(r.streamWithoutUsage());
+        io.vertx.core.json.JsonObject sent = new io.vertx.core.json.JsonObject(r.bodyFor("up", true));
+        io.vertx.core.json.JsonObject original = new io.vertx.core.json.JsonObject(body);
+        assertEquals(true, sent.getJsonObject("stream_options").getBoolean("include_usage"));
+        assertEquals("up", sent.getString("model"));
+        assertFalse(sent.containsKey("fallbacks"));
+        original.remove("fallbacks");
+        original.put("model", "up");
+        io.vertx.core.json.JsonObject options = original.getValue("stream_options") instanceof io.vertx.core.json.JsonObject o
+                ? o : new io.vertx.core.json.JsonObject();
+        original.put("stream_options", options.put("include_usage", true));
+        assertEquals(original, sent);
+    }
+
+    @Test
+    void aClientThatAskedForUsageIsSentAsItWrote() {
+        String body = "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
+        InferenceRequest r = scan(body);
+        assertFalse(r.streamWithoutUsage());
+        assertEquals(body, r.bodyFor("m", true).toString());
     }
 }

@@ -56,20 +56,27 @@ class TelemetryTest {
         return spec.post("/v1/chat/completions");
     }
 
-    /** The request span whose requested model is {@code requestedModel}, then its children, once exported. */
-    List<ReceivedSpan> trace(String requestedModel) throws InterruptedException {
+    /**
+     * The generation span whose requested model is {@code requestedModel}, then its {@code children}
+     * attempt spans, once exported (a request's spans are exported together, in one batch).
+     */
+    List<ReceivedSpan> trace(String requestedModel, int children) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
             ReceivedSpan root = collector.spans().stream().filter(s -> requestedModel.equals(s.attributes().get("heimdall.requested_model")))
                     .findFirst().orElse(null);
             if (root != null) {
-                List<ReceivedSpan> children = collector.spans().stream().filter(s -> s.parentSpanId().equals(root.spanId())).toList();
-                if (!children.isEmpty()) {
-                    return Stream.concat(Stream.of(root), children.stream()).toList();
+                List<ReceivedSpan> found = collector.spans().stream().filter(s -> s.parentSpanId().equals(root.spanId())).toList();
+                if (found.size() >= children) {
+                    return Stream.concat(Stream.of(root), found.stream()).toList();
                 }
             }
             Thread.sleep(50);
         }
         throw new AssertionError("no trace for " + requestedModel + " among " + collector.spans().size() + " spans");
+    }
+
+    List<ReceivedSpan> trace(String requestedModel) throws InterruptedException {
+        return trace(requestedModel, 0);
     }
 
     static void assertHeader(FakeOtlpCollector c, String name, String value) {
@@ -111,11 +118,10 @@ class TelemetryTest {
         JsonObject output = new JsonArray(a.get("gen_ai.output.messages")).getJsonObject(0);
         assertEquals("hello from " + upstreamModel, output.getJsonArray("parts").getJsonObject(0).getString("content"));
         assertEquals("stop", output.getString("finish_reason"));
-        assertEquals(2, trace.size(), "one attempt");
-        ReceivedSpan attempt = trace.get(1);
-        assertEquals(root.traceId(), attempt.traceId());
-        assertEquals("primary", attempt.attributes().get("heimdall.key.name"));
-        assertTrue(attempt.startNanos() >= root.startNanos() && attempt.endNanos() <= root.endNanos() + 1_000_000);
+        assertEquals("primary", a.get("heimdall.key.name"));
+        assertEquals("upstream", a.get("heimdall.usage.source"));
+        // One attempt: the generation is the whole trace; an attempt child would repeat it.
+        assertEquals(1, trace.size(), "a plain call is one span");
         assertHeader(collector, "Authorization", GatewayTestResource.OTEL_AUTH_CANARY);
         assertHeader(collector, "x-langfuse-ingestion-version", "4");
         assertHeader(collector, "Content-Type", "application/x-protobuf");
@@ -136,9 +142,86 @@ class TelemetryTest {
     }
 
     @Test
+    void aStreamWithoutIncludeUsageGetsUsageOnItsSpanAndTheClientsEventsAreUnchanged() throws Exception {
+        String model = "openai/quiet-" + UUID.randomUUID();
+        String upstreamModel = model.substring("openai/".length());
+        String body = chat("{\"model\": \"" + model + "\", \"stream\": true, \"messages\": []}").then().statusCode(200).extract().asString();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < FakeOpenAi.STREAM_CHUNKS; i++) {
+            expected.append(FakeOpenAi.chunk(upstreamModel, i));
+        }
+        expected.append("data: [DONE]\n\n");
+        assertEquals(expected.toString(), body, "the events the upstream sent, minus the usage chunk the gateway asked for");
+        JsonObject sent = upstream.receivedList().get(0).json();
+        assertEquals(true, sent.getJsonObject("stream_options").getBoolean("include_usage"), "the gateway asked for usage");
+        Map<String, String> a = trace(model).get(0).attributes();
+        assertEquals("11", a.get("gen_ai.usage.input_tokens"));
+        assertEquals("5", a.get("gen_ai.usage.output_tokens"));
+        assertEquals("upstream", a.get("heimdall.usage.source"));
+        assertEquals("tok0tok1tok2tok3tok4", new JsonArray(a.get("gen_ai.output.messages")).getJsonObject(0)
+                .getJsonArray("parts").getJsonObject(0).getString("content"));
+    }
+
+    @Test
+    void anAnswerOverOneMegabyteHasItsUsageAndABoundedSpan() throws Exception {
+        String model = "openai/large-answer";
+        String tag = UUID.randomUUID().toString();
+        String body = chat("{\"model\": \"" + model + "\", \"user\": \"" + tag + "\", \"messages\": []}")
+                .then().statusCode(200).extract().asString();
+        assertTrue(body.length() > FakeOpenAi.LARGE_ANSWER_CHARS, "the whole answer reached the client");
+        ReceivedSpan root = null;
+        for (int i = 0; i < 300 && root == null; i++) {
+            Thread.sleep(20);
+            root = collector.spans().stream().filter(sp -> tag.equals(sp.attributes().get("langfuse.user.id"))).findFirst().orElse(null);
+        }
+        assertNotNull(root, "the large answer's span arrived");
+        assertEquals("9", root.attributes().get("gen_ai.usage.input_tokens"));
+        assertEquals("375000", root.attributes().get("gen_ai.usage.output_tokens"));
+        assertEquals("8", root.attributes().get("gen_ai.usage.cache_read.input_tokens"));
+        String output = root.attributes().get("gen_ai.output.messages");
+        assertTrue(output.length() < 1_000 && output.contains("truncated by Heimdall"), "the output is not carried whole: " + output);
+    }
+
+    @Test
+    void anAnswerWithoutUsageSaysSoOnItsSpan() throws Exception {
+        String model = "openai/no-usage-" + UUID.randomUUID();
+        given().contentType("application/json").body("{\"model\": \"" + model + "\", \"prompt\": \"Say hi\"}").post("/v1/completions")
+                .then().statusCode(200);
+        Map<String, String> a = trace(model).get(0).attributes();
+        assertEquals("none", a.get("heimdall.usage.source"));
+        assertFalse(a.containsKey("gen_ai.usage.input_tokens"));
+        assertEquals("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Say hi\"}]}]", a.get("gen_ai.input.messages"));
+    }
+
+    @Test
+    void embeddingsInputIsOneUserMessage() throws Exception {
+        String model = "openai/embed-" + UUID.randomUUID();
+        given().contentType("application/json").body("{\"model\": \"" + model + "\", \"input\": [\"alpha\", \"beta\"]}").post("/v1/embeddings")
+                .then().statusCode(200);
+        Map<String, String> a = trace(model).get(0).attributes();
+        assertEquals("embeddings", a.get("gen_ai.operation.name"));
+        assertEquals("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"alpha\"},{\"type\":\"text\",\"content\":\"beta\"}]}]",
+                a.get("gen_ai.input.messages"));
+    }
+
+    @Test
+    void longMessageContentIsTruncatedWithAMarker() throws Exception {
+        String model = "openai/long-" + UUID.randomUUID();
+        chat("{\"model\": \"" + model + "\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \""
+                + "z".repeat(40_000) + "\"}, {\"type\": \"image_url\", \"image_url\": {\"url\": \"data:image/png;base64,AAAA\"}}]},"
+                + " {\"role\": \"user\", \"content\": \"second\"}]}").then().statusCode(200);
+        JsonArray input = new JsonArray(trace(model).get(0).attributes().get("gen_ai.input.messages"));
+        JsonArray parts = input.getJsonObject(0).getJsonArray("parts");
+        assertEquals("z".repeat(32_768) + "…[truncated by Heimdall: 7232 more characters]", parts.getJsonObject(0).getString("content"));
+        assertEquals(new JsonObject().put("type", "image_url"), parts.getJsonObject(1));
+        assertEquals("…[truncated by Heimdall: 6 more characters]", input.getJsonObject(1).getJsonArray("parts").getJsonObject(0).getString("content"),
+                "the budget is per attribute: once spent, later texts are only the marker");
+    }
+
+    @Test
     void retriesAndFallbacksAreChildSpansAndFailuresCarryErrorType() throws Exception {
         chat("{\"model\": \"fireworks/status-503\", \"fallbacks\": [\"xai/grok-ok\"], \"messages\": []}").then().statusCode(200);
-        List<ReceivedSpan> trace = trace("fireworks/status-503");
+        List<ReceivedSpan> trace = trace("fireworks/status-503", 4);
         assertEquals(5, trace.size(), "root + 3 fireworks attempts + 1 xai");
         assertEquals("xai", trace.get(0).attributes().get("gen_ai.provider.name"));
         List<ReceivedSpan> failed = trace.stream().skip(1).filter(s -> "503".equals(s.attributes().get("error.type"))).toList();
@@ -159,7 +242,7 @@ class TelemetryTest {
         assertEquals(traceId, trace.get(0).traceId());
         assertEquals(parent, trace.get(0).parentSpanId());
         String sent = upstream.receivedList().get(0).headers().get("traceparent");
-        assertEquals("00-" + traceId + "-" + trace.get(1).spanId() + "-01", sent, "the upstream continues the attempt's span");
+        assertEquals("00-" + traceId + "-" + trace.get(0).spanId() + "-01", sent, "the upstream continues the generation's span");
     }
 
     @Test

@@ -73,6 +73,18 @@ public final class FakeOpenAi implements AutoCloseable {
         firstChunkSent = new CompletableFuture<>();
     }
 
+    /** Waits until at least {@code n} responses were abandoned by the gateway; false after 10 s. */
+    public boolean abandonedAwait(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (abandoned.get() < n) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     public List<Received> receivedList() {
         return List.copyOf(received);
     }
@@ -139,6 +151,8 @@ public final class FakeOpenAi implements AutoCloseable {
                 }
                 case "invalid-json" -> res.setStatusCode(200).putHeader("content-type", "application/json").end("{\"id\": \"x\", oops");
                 case "reset-before-headers" -> req.connection().close();
+                // An answer of over 1 MiB, its usage last as OpenAI writes it, sent in many network writes.
+                case "large-answer" -> largeAnswer(res, model);
                 default -> {
                     if (stream) {
                         JsonObject options = request.getJsonObject("stream_options");
@@ -153,6 +167,20 @@ public final class FakeOpenAi implements AutoCloseable {
                 }
             }
         });
+    }
+
+    public static final int LARGE_ANSWER_CHARS = 1_500_000;
+
+    private static void largeAnswer(HttpServerResponse res, String model) {
+        String body = chatCompletion(model).put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+                .put("message", new JsonObject().put("role", "assistant").put("content", "y".repeat(LARGE_ANSWER_CHARS)))
+                .put("finish_reason", "length"))).put("usage", new JsonObject().put("prompt_tokens", 9).put("completion_tokens", 375000)
+                        .put("prompt_tokens_details", new JsonObject().put("cached_tokens", 8))).encode();
+        res.setStatusCode(200).setChunked(true).putHeader("content-type", "application/json");
+        for (int at = 0; at < body.length(); at += 64 * 1024) {
+            res.write(body.substring(at, Math.min(body.length(), at + 64 * 1024)));
+        }
+        res.end();
     }
 
     private static void error(HttpServerResponse res, int status, String auth) {

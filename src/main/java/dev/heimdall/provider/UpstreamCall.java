@@ -4,12 +4,14 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 
 /**
- * One upstream call in progress. Cancelling it resets the HTTP request, which closes that connection:
+ * One upstream call in progress (one attempt of an exchange). Cancelling it resets the HTTP request, which closes that connection:
  * the upstream sees the disconnect and stops generating.
  */
-public final class UpstreamExchange {
+public final class UpstreamCall {
 
     final Attempt attempt;
+    /** The gateway added {@code stream_options.include_usage}: the usage chunk is not the client's. */
+    final boolean askedUsage;
     HttpClientRequest request;
     HttpClientResponse response;
     IdleWatch watch;
@@ -18,7 +20,8 @@ public final class UpstreamExchange {
     volatile boolean cancelled;
     volatile boolean timedOut;
 
-    UpstreamExchange(Attempt attempt) {
+    UpstreamCall(Attempt attempt, boolean askedUsage) {
+        this.askedUsage = askedUsage;
         this.attempt = attempt;
     }
 

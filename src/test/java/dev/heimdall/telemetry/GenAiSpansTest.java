@@ -1,0 +1,82 @@
+package dev.heimdall.telemetry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heimdall.exchange.Exchange;
+import dev.heimdall.exchange.Exchanges;
+import dev.heimdall.exchange.TraceContext;
+import dev.heimdall.exchange.Usage;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The spans of an exchange, built as the telemetry thread builds them. */
+class GenAiSpansTest {
+
+    private static Exchange exchange(boolean content, int attempts) {
+        Exchange ex = new Exchanges(List.of()).begin(Exchange.Dialect.OPENAI, "chat", MultiMap.caseInsensitiveMultiMap());
+        ex.trace(new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", null, TraceContext.newSpanId(), "01"), "s1", null, content);
+        ex.request("openai/glm-5", false, ("{\"model\":\"openai/glm-5\",\"temperature\":0.5,\"stop\":\"END\",\"user\":\"bob\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"secret prompt\"}]}").getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < attempts; i++) {
+            ex.attemptStarted("openai", "glm-5", "primary", "127.0.0.1", 8000);
+            if (i < attempts - 1) {
+                ex.attemptFailed(503, "503");
+            }
+        }
+        ex.answerStarted(200, false);
+        ex.answerChunk(Buffer.buffer("{\"id\":\"c1\",\"model\":\"glm-5\",\"choices\":[{\"message\":{\"content\":\"secret answer\"},"
+                + "\"finish_reason\":\"stop\"}]}"));
+        ex.answerReported(Usage.reported(3L, 4L, null), "glm-5", 0);
+        ex.complete(200, null);
+        return ex;
+    }
+
+    @Test
+    void disabledContentLoggingLeavesMessagesOutAndKeepsTheRest() {
+        List<SpanData> spans = GenAiSpans.of(exchange(false, 1), Resource.empty(), ContentBudget.DEFAULT_LIMIT);
+        assertEquals(1, spans.size());
+        var a = spans.get(0).getAttributes();
+        assertNull(a.get(AttributeKey.stringKey("gen_ai.input.messages")));
+        assertNull(a.get(AttributeKey.stringKey("gen_ai.output.messages")));
+        assertFalse(a.toString().contains("secret"), "no content anywhere: " + a);
+        assertEquals(0.5, a.get(AttributeKey.doubleKey("gen_ai.request.temperature")));
+        assertEquals(List.of("END"), a.get(AttributeKey.stringArrayKey("gen_ai.request.stop_sequences")));
+        assertEquals("bob", a.get(AttributeKey.stringKey("langfuse.user.id")));
+        assertEquals(4L, a.get(AttributeKey.longKey("gen_ai.usage.output_tokens")));
+        assertEquals(List.of("stop"), a.get(AttributeKey.stringArrayKey("gen_ai.response.finish_reasons")));
+    }
+
+    @Test
+    void capturedContentIsTheGenAiPartsFormat() {
+        var a = GenAiSpans.of(exchange(true, 1), Resource.empty(), ContentBudget.DEFAULT_LIMIT).get(0).getAttributes();
+        assertEquals("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"secret prompt\"}]}]",
+                a.get(AttributeKey.stringKey("gen_ai.input.messages")));
+        assertEquals("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"secret answer\"}],\"finish_reason\":\"stop\"}]",
+                a.get(AttributeKey.stringKey("gen_ai.output.messages")));
+    }
+
+    @Test
+    void retriesAreChildrenAndTheFirstAttemptKeepsTheGenerationsIdUpstream() {
+        Exchange ex = exchange(false, 3);
+        List<SpanData> spans = GenAiSpans.of(ex, Resource.empty(), ContentBudget.DEFAULT_LIMIT);
+        assertEquals(4, spans.size());
+        SpanData generation = spans.get(0);
+        assertEquals(3L, generation.getAttributes().get(AttributeKey.longKey("heimdall.attempts")));
+        for (SpanData child : spans.subList(1, 4)) {
+            assertEquals(generation.getSpanId(), child.getParentSpanId());
+            assertTrue(child.getStartEpochNanos() >= generation.getStartEpochNanos());
+        }
+        assertEquals("503", spans.get(1).getAttributes().get(AttributeKey.stringKey("error.type")));
+        assertEquals(io.opentelemetry.api.trace.SpanId.fromLong(ex.attempts().get(1).spanId()), spans.get(2).getSpanId(),
+                "a retry's span is the one its upstream call named in traceparent");
+    }
+}
