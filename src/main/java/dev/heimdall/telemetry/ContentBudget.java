@@ -16,6 +16,15 @@ final class ContentBudget {
         this.left = limit;
     }
 
+    /** Whether {@code bytes} of JSON text fit whole (its characters are at most its bytes); if so they are taken. */
+    boolean fits(int bytes) {
+        if (bytes > left) {
+            return false;
+        }
+        left -= bytes;
+        return true;
+    }
+
     String take(String text) {
         if (text.length() <= left) {
             left -= text.length();

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,92 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
     static final RequestFacts NONE = new RequestFacts(Map.of(), Map.of(), null, null, null);
 
     static RequestFacts read(byte[] body, boolean content, int contentLimit) {
+        Reader reader = new Reader(body);
+        return reader.read(content, contentLimit);
+    }
+
+    /** JSON already encoded as UTF-8 bytes, written by a generator as it is. */
+    private record RawJson(byte[] bytes) implements SerializableString {
+
+        @Override
+        public String getValue() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int charLength() {
+            return getValue().length();
+        }
+
+        @Override
+        public char[] asQuotedChars() {
+            return getValue().toCharArray();
+        }
+
+        @Override
+        public byte[] asUnquotedUTF8() {
+            return bytes;
+        }
+
+        @Override
+        public byte[] asQuotedUTF8() {
+            return bytes;
+        }
+
+        @Override
+        public int appendQuotedUTF8(byte[] buffer, int offset) {
+            return appendUnquotedUTF8(buffer, offset);
+        }
+
+        @Override
+        public int appendQuoted(char[] buffer, int offset) {
+            return -1;
+        }
+
+        @Override
+        public int appendUnquotedUTF8(byte[] buffer, int offset) {
+            if (offset + bytes.length > buffer.length) {
+                return -1;
+            }
+            System.arraycopy(bytes, 0, buffer, offset, bytes.length);
+            return bytes.length;
+        }
+
+        @Override
+        public int appendUnquoted(char[] buffer, int offset) {
+            return -1;
+        }
+
+        @Override
+        public int writeQuotedUTF8(java.io.OutputStream out) throws IOException {
+            return writeUnquotedUTF8(out);
+        }
+
+        @Override
+        public int writeUnquotedUTF8(java.io.OutputStream out) throws IOException {
+            out.write(bytes);
+            return bytes.length;
+        }
+
+        @Override
+        public int putQuotedUTF8(java.nio.ByteBuffer buffer) {
+            return putUnquotedUTF8(buffer);
+        }
+
+        @Override
+        public int putUnquotedUTF8(java.nio.ByteBuffer buffer) {
+            if (buffer.remaining() < bytes.length) {
+                return -1;
+            }
+            buffer.put(bytes);
+            return bytes.length;
+        }
+    }
+
+    /** One pass over one body: text is copied from it as the raw JSON the client wrote, not decoded and re-encoded. */
+    private record Reader(byte[] body) {
+
+    RequestFacts read(boolean content, int contentLimit) {
         if (body == null) {
             return NONE;
         }
@@ -74,7 +162,7 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
         return new RequestFacts(doubles, longs, stop, user, messages != null ? messages : prompt);
     }
 
-    private static List<String> strings(JsonParser p) throws IOException {
+    private List<String> strings(JsonParser p) throws IOException {
         List<String> out = new ArrayList<>();
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -88,8 +176,8 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
     }
 
     /** OpenAI's messages as [{"role", "parts": [...]}]. */
-    private static String messages(JsonParser p, ContentBudget budget) throws IOException {
-        StringWriter out = new StringWriter();
+    private String messages(JsonParser p, ContentBudget budget) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
             JsonToken t;
@@ -100,7 +188,7 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
                 }
                 String role = "user";
                 boolean partsWritten = false;
-                StringWriter parts = new StringWriter();
+                ByteArrayOutputStream parts = new ByteArrayOutputStream(256);
                 try (JsonGenerator pg = JSON.createGenerator(parts)) {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String field = p.currentName();
@@ -122,17 +210,17 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
                 g.writeStartObject();
                 g.writeStringField("role", role);
                 g.writeFieldName("parts");
-                g.writeRawValue(parts.toString());
+                g.writeRawValue(new RawJson(parts.toByteArray()));
                 g.writeEndObject();
             }
             g.writeEndArray();
         }
-        return out.toString();
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** A completions {@code prompt} or embeddings {@code input}: one user message. */
-    private static String prompt(JsonParser p, ContentBudget budget) throws IOException {
-        StringWriter out = new StringWriter();
+    private String prompt(JsonParser p, ContentBudget budget) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
             g.writeStartObject();
@@ -142,19 +230,19 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
             g.writeEndObject();
             g.writeEndArray();
         }
-        return out.toString();
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** A content value (a string, or an array of parts) as GenAI parts; the cursor is on its first token. */
-    private static void parts(JsonParser p, JsonToken v, JsonGenerator g, ContentBudget budget) throws IOException {
+    private void parts(JsonParser p, JsonToken v, JsonGenerator g, ContentBudget budget) throws IOException {
         g.writeStartArray();
         if (v == JsonToken.VALUE_STRING) {
-            textPart(g, p.getText(), budget);
+            textPart(g, p, budget);
         } else if (v == JsonToken.START_ARRAY) {
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (t == JsonToken.VALUE_STRING) {
-                    textPart(g, p.getText(), budget);
+                    textPart(g, p, budget);
                 } else if (t == JsonToken.START_OBJECT) {
                     part(p, g, budget);
                 } else {
@@ -168,22 +256,30 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
     }
 
     /** One content part object: text keeps its text, any other type (image, audio, file) only its type. */
-    private static void part(JsonParser p, JsonGenerator g, ContentBudget budget) throws IOException {
+    private void part(JsonParser p, JsonGenerator g, ContentBudget budget) throws IOException {
         String type = null;
-        String text = null;
+        int textStart = -1;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
             if (field.equals("type") && v == JsonToken.VALUE_STRING) {
                 type = p.getText();
             } else if (field.equals("text") && v == JsonToken.VALUE_STRING) {
-                text = p.getText();
+                textStart = (int) p.currentTokenLocation().getByteOffset();
             } else {
                 p.skipChildren();
             }
         }
         if ("text".equals(type)) {
-            textPart(g, text, budget);
+            g.writeStartObject();
+            g.writeStringField("type", "text");
+            g.writeFieldName("content");
+            if (textStart < 0) {
+                g.writeNull();
+            } else {
+                rawText(g, textStart, budget);
+            }
+            g.writeEndObject();
         } else {
             g.writeStartObject();
             g.writeStringField("type", type == null ? "unknown" : type);
@@ -191,14 +287,39 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
         }
     }
 
-    static void textPart(JsonGenerator g, String text, ContentBudget budget) throws IOException {
+    /** A text part from the string the parser is on. */
+    void textPart(JsonGenerator g, JsonParser p, ContentBudget budget) throws IOException {
         g.writeStartObject();
         g.writeStringField("type", "text");
-        if (text == null) {
-            g.writeNullField("content");
-        } else {
-            g.writeStringField("content", budget.take(text));
-        }
+        g.writeFieldName("content");
+        rawText(g, (int) p.currentTokenLocation().getByteOffset(), budget);
         g.writeEndObject();
+    }
+
+    /**
+     * The JSON string starting at {@code quote} in the body, copied as the client escaped it when it fits
+     * the budget (its bytes are at least its characters), else decoded and cut.
+     */
+    void rawText(JsonGenerator g, int quote, ContentBudget budget) throws IOException {
+        int end = closingQuote(quote);
+        int length = end - quote - 1;
+        if (budget.fits(length)) {
+            g.writeRawUTF8String(body, quote + 1, length);
+            return;
+        }
+        try (JsonParser one = JSON.createParser(body, quote, end - quote + 1)) {
+            one.nextToken();
+            g.writeString(budget.take(one.getText()));
+        }
+    }
+
+    /** The index of the quote closing the JSON string opened at {@code quote}. */
+    int closingQuote(int quote) {
+        int i = quote + 1;
+        while (body[i] != '"') {
+            i += body[i] == '\\' ? 2 : 1;
+        }
+        return i;
+    }
     }
 }

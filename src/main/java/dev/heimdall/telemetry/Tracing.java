@@ -23,23 +23,28 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 import org.jboss.logging.Logger;
 
 /**
  * Tracing as config.json's otel plugin sets it, applied on every reload. Completed exchanges are queued
  * (a bounded queue: the event loop only offers a reference) and one telemetry thread turns them into
- * GenAI spans, batches them and exports them over OTLP/HTTP. Nothing here can slow a request: a full
- * queue, too many exports in flight or a failed export drops spans, counted in
- * {@code heimdall_spans_dropped_total} and logged once. No plugin, or a disabled one: no spans, no cost.
+ * GenAI spans, batches them and exports them over OTLP/HTTP. Nothing here can slow a request: when the
+ * collector is slow the thread waits for it and the queue fills; a full queue or a failed export drops
+ * spans, counted in {@code heimdall_spans_dropped_total} and logged once. No plugin, or a disabled one: no spans, no cost.
  */
 @Singleton
 public class Tracing {
 
     private static final Logger LOG = Logger.getLogger(Tracing.class);
     private static final int BATCH = 512;
-    /** Exports allowed in flight at once; beyond, a batch is dropped rather than queued behind a slow collector. */
+    /**
+     * Exports allowed in flight at once. Beyond, the telemetry thread waits for one to finish (requests never
+     * do: they only offer to the queue, which drops and counts when full).
+     */
     private static final int MAX_EXPORTS_IN_FLIGHT = 4;
+    /** Longer than the exporter's own timeout: a slot always frees within it. */
+    private static final long SLOT_WAIT_SECONDS = 15;
 
     /** Where spans go for one plugin configuration. */
     private record Sink(OtelConfig config, OtlpHttpExporter exporter, Resource resource) {
@@ -51,7 +56,7 @@ public class Tracing {
     private final BlockingQueue<Exchange> queue;
     private final Counter dropped;
     private final Counter exported;
-    private final AtomicInteger exportsInFlight = new AtomicInteger();
+    private final Semaphore exportSlots = new Semaphore(MAX_EXPORTS_IN_FLIGHT);
     private final AtomicBoolean dropLogged = new AtomicBoolean();
     private HttpClient exportClient;
     private volatile Sink sink;
@@ -138,24 +143,27 @@ public class Tracing {
             }
         }
         if (!batch.isEmpty()) {
-            send(batch);
+            try {
+                send(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    private void send(List<SpanData> batch) {
+    private void send(List<SpanData> batch) throws InterruptedException {
         Sink s = sink;
         if (s == null) {
             return; // tracing was turned off meanwhile
         }
-        if (exportsInFlight.incrementAndGet() > MAX_EXPORTS_IN_FLIGHT) {
-            exportsInFlight.decrementAndGet();
-            drop(batch.size(), MAX_EXPORTS_IN_FLIGHT + " exports to the collector are still in flight");
+        if (!exportSlots.tryAcquire(SLOT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            drop(batch.size(), MAX_EXPORTS_IN_FLIGHT + " exports to the collector did not finish in " + SLOT_WAIT_SECONDS + " s");
             return;
         }
         int n = batch.size();
         CompletableResultCode result = s.exporter().export(batch);
         result.whenComplete(() -> {
-            exportsInFlight.decrementAndGet();
+            exportSlots.release();
             if (result.isSuccess()) {
                 exported.increment(n);
             } else {
@@ -188,9 +196,13 @@ public class Tracing {
                 Thread.currentThread().interrupt();
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (exportsInFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        try {
+            // Every slot back means every export finished.
+            if (exportSlots.tryAcquire(MAX_EXPORTS_IN_FLIGHT, 5, TimeUnit.SECONDS)) {
+                exportSlots.release(MAX_EXPORTS_IN_FLIGHT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
