@@ -5,7 +5,9 @@ import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -25,17 +27,26 @@ final class OtlpHttpExporter implements SpanExporter {
 
     private static final Logger LOG = Logger.getLogger(OtlpHttpExporter.class);
 
+    /** Longest an export may take; past it the batch counts as failed, whatever the connection does. */
+    private static final long TIMEOUT_MILLIS = 10_000;
+
+    private final Vertx vertx;
+    private final Context context;
     private final HttpClient client;
     private final RequestOptions options;
     private final AtomicLong failures = new AtomicLong();
 
-    OtlpHttpExporter(HttpClient client, OtelConfig config) {
+    OtlpHttpExporter(Vertx vertx, HttpClient client, OtelConfig config) {
+        this.vertx = vertx;
+        // Every export runs on this one event-loop context: its request is made and its response handled there,
+        // so no callback can be missed between threads (an export started from a plain thread could hang).
+        this.context = vertx.getOrCreateContext();
         this.client = client;
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         config.headers().forEach((name, value) -> headers.set(name, value.value()));
         headers.set("Content-Type", "application/x-protobuf");
         this.options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(config.collectorUrl().toString())
-                .setHeaders(headers).setTimeout(10_000);
+                .setHeaders(headers).setTimeout(TIMEOUT_MILLIS);
     }
 
     @Override
@@ -49,22 +60,33 @@ final class OtlpHttpExporter implements SpanExporter {
         } catch (IOException e) {
             return result.fail();
         }
-        client.request(options)
-                .compose(req -> req.send(body))
-                .compose(res -> res.body().map(b -> res.statusCode()))
-                .onComplete(ar -> {
-                    if (ar.succeeded() && ar.result() / 100 == 2) {
-                        result.succeed();
-                    } else {
-                        long n = failures.incrementAndGet();
-                        if (n == 1 || n % 100 == 0) {
-                            LOG.warnf("Trace export to %s failed (%s); %d batches lost so far", options.getHost(),
-                                    ar.succeeded() ? "HTTP " + ar.result() : ar.cause().getClass().getSimpleName(), n);
+        Buffer payload = body;
+        context.runOnContext(v -> {
+            long timer = vertx.setTimer(TIMEOUT_MILLIS + 1_000, id -> failed(result, "no answer in " + TIMEOUT_MILLIS + " ms"));
+            client.request(options)
+                    .compose(req -> req.send(payload))
+                    .compose(res -> res.body().map(b -> res.statusCode()))
+                    .onComplete(ar -> {
+                        vertx.cancelTimer(timer);
+                        if (ar.succeeded() && ar.result() / 100 == 2) {
+                            result.succeed();
+                        } else {
+                            failed(result, ar.succeeded() ? "HTTP " + ar.result() : ar.cause().getClass().getSimpleName());
                         }
-                        result.fail();
-                    }
-                });
+                    });
+        });
         return result;
+    }
+
+    private void failed(CompletableResultCode result, String why) {
+        if (result.isDone()) {
+            return;
+        }
+        long n = failures.incrementAndGet();
+        if (n == 1 || n % 100 == 0) {
+            LOG.warnf("Trace export to %s failed (%s); %d batches lost so far", options.getHost(), why, n);
+        }
+        result.fail();
     }
 
     @Override

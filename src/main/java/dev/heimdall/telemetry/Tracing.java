@@ -105,7 +105,7 @@ public class Tracing {
             exportClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000));
         }
         Resource resource = Resource.getDefault().merge(Resource.create(Attributes.builder().put("service.name", config.serviceName()).build()));
-        return new Sink(config, new OtlpHttpExporter(exportClient, config), resource);
+        return new Sink(config, new OtlpHttpExporter(vertx, exportClient, config), resource);
     }
 
     private void startWorker() {
