@@ -592,5 +592,13 @@ mkdir -p "$(dirname "$OUT")"
     done
     echo "$line"
   done
+  echo
+  echo "Heimdall's own account (its /metrics at the end of the run, warm-up and calibration included):"
+  for inst in "${HEIMDALL_COLS[@]}"; do
+    [[ $inst == prod-* ]] || continue
+    m=$(curl -fs "http://127.0.0.1:${PORT[$inst]}/metrics" 2>/dev/null || true)
+    ex=$(awk '/^heimdall_spans_exported_total/ {print $2}' <<<"$m"); dr=$(awk '/^heimdall_spans_dropped_total/ {print $2}' <<<"$m")
+    echo "- $(col_name "$inst"): spans exported ${ex:-n/a}, dropped ${dr:-n/a} (heimdall_spans_exported_total / heimdall_spans_dropped_total)"
+  done
 } > "$OUT"
 cat "$OUT"

@@ -39,6 +39,11 @@ public class Tracing {
     private static final Logger LOG = Logger.getLogger(Tracing.class);
     private static final int BATCH = 512;
     /**
+     * A batch is also sent once its message content reaches about this many bytes: large batches make large
+     * direct buffers in the HTTP client, which stay in the process's memory.
+     */
+    private static final long BATCH_BYTES = 2L << 20;
+    /**
      * Exports allowed in flight at once. Beyond, the telemetry thread waits for one to finish (requests never
      * do: they only offer to the queue, which drops and counts when full).
      */
@@ -119,6 +124,7 @@ public class Tracing {
     /** The telemetry thread: spans from exchanges, sent in batches of 512 or every trace-export-delay. */
     private void work() {
         List<SpanData> batch = new ArrayList<>(BATCH);
+        long batchBytes = 0;
         long deadline = System.nanoTime() + delayNanos;
         while (running || !queue.isEmpty()) {
             try {
@@ -126,11 +132,13 @@ public class Tracing {
                 Sink s = sink;
                 if (ex != null && s != null) {
                     batch.addAll(GenAiSpans.of(ex, s.resource(), contentLimit));
+                    batchBytes += contentBytes(ex);
                 }
-                if (batch.size() >= BATCH || System.nanoTime() >= deadline || (!running && queue.isEmpty())) {
+                if (batch.size() >= BATCH || batchBytes >= BATCH_BYTES || System.nanoTime() >= deadline || (!running && queue.isEmpty())) {
                     if (!batch.isEmpty()) {
                         send(batch);
                         batch = new ArrayList<>(BATCH);
+                        batchBytes = 0;
                     }
                     deadline = System.nanoTime() + delayNanos;
                 }
@@ -178,6 +186,16 @@ public class Tracing {
             LOG.warnf("Dropping spans: %s. Requests are not slowed; every dropped span is counted in heimdall_spans_dropped_total"
                     + " (this is logged once).", why);
         }
+    }
+
+    /** Roughly what the exchange's spans weigh: their message content, bounded as the spans bound it. */
+    private long contentBytes(Exchange ex) {
+        if (!ex.captureContent()) {
+            return 512;
+        }
+        long in = ex.requestBody() == null ? 0 : Math.min(ex.requestBody().length, contentLimit);
+        long out = ex.capture() == null ? 0 : Math.min(ex.capture().total(), contentLimit);
+        return 512 + in + out;
     }
 
     private static int spanCount(Exchange ex) {
