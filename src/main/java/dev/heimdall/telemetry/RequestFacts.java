@@ -313,13 +313,22 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
         }
     }
 
-    /** The index of the quote closing the JSON string opened at {@code quote}. */
+    /** The index of the quote closing the JSON string opened at {@code quote}: the next quote not escaped. */
     int closingQuote(int quote) {
-        int i = quote + 1;
-        while (body[i] != '"') {
-            i += body[i] == '\\' ? 2 : 1;
+        int i = quote;
+        while (true) {
+            i++;
+            while (body[i] != '"') {
+                i++;
+            }
+            int backslashes = 0;
+            for (int j = i - 1; body[j] == '\\'; j--) {
+                backslashes++;
+            }
+            if ((backslashes & 1) == 0) {
+                return i;
+            }
         }
-        return i;
     }
     }
 }

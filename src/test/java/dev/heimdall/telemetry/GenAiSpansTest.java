@@ -79,4 +79,15 @@ class GenAiSpansTest {
         assertEquals(io.opentelemetry.api.trace.SpanId.fromLong(ex.attempts().get(1).spanId()), spans.get(2).getSpanId(),
                 "a retry's span is the one its upstream call named in traceparent");
     }
+
+    @Test
+    void textIsCopiedAsTheClientEscapedItAndStaysValidJson() {
+        String body = "{\"model\":\"m\",\"messages\":[{\"content\":\"say \\\"hi\\\" \\\\\",\"role\":\"system\"},"
+                + "{\"role\":\"user\",\"content\":[{\"text\":\"caf\\u00e9 \\\\\\\"q\\\"\",\"type\":\"text\"}]}]}";
+        String messages = RequestFacts.read(body.getBytes(StandardCharsets.UTF_8), true, 1000).inputMessages();
+        io.vertx.core.json.JsonArray parsed = new io.vertx.core.json.JsonArray(messages);
+        assertEquals("system", parsed.getJsonObject(0).getString("role"), "role after content is still the message's role");
+        assertEquals("say \"hi\" \\", parsed.getJsonObject(0).getJsonArray("parts").getJsonObject(0).getString("content"));
+        assertEquals("café \\\"q\"", parsed.getJsonObject(1).getJsonArray("parts").getJsonObject(0).getString("content"));
+    }
 }
