@@ -75,7 +75,7 @@ class CrashDuringImportIT {
                 awaitReady(http, URI.create("http://127.0.0.1:" + port + "/q/health/ready"), appDir);
                 Files.writeString(appDir.resolve("config.json.tmp"), toB ? b : a);
                 Files.move(appDir.resolve("config.json.tmp"), appDir.resolve("config.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                Thread.sleep(random.nextInt(60));
+                Thread.sleep(random.nextInt(60)); // not a wait: the kill lands at a random moment of the import
             } finally {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
@@ -90,9 +90,12 @@ class CrashDuringImportIT {
     }
 
     static void awaitReady(HttpClient http, URI ready, Path appDir) throws Exception {
-        for (int i = 0; i < 300; i++) {
+        // A deadline, not a count of tries: a JVM start on a busy machine can take tens of seconds.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() - deadline < 0) {
             try {
-                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(HttpRequest.newBuilder(ready).timeout(java.time.Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
             } catch (java.io.IOException e) {
@@ -100,6 +103,6 @@ class CrashDuringImportIT {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("gateway not ready\n" + Files.readString(appDir.resolve("gateway.log")));
+        throw new AssertionError("gateway not ready within 60 s\n" + Files.readString(appDir.resolve("gateway.log")));
     }
 }

@@ -79,7 +79,8 @@ class GracefulDrainIT {
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI base = URI.create("http://127.0.0.1:" + port);
-        awaitStatus(http, base.resolve("/q/health/ready"), 200, Duration.ofSeconds(30), appDir);
+        // Start-up on a busy machine can take tens of seconds; the deadline only bounds how long a broken start takes to fail.
+        awaitStatus(http, base.resolve("/q/health/ready"), 200, Duration.ofSeconds(60), appDir);
 
         HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
                 .header("Content-Type", "application/json")

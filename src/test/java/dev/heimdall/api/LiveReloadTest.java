@@ -6,8 +6,10 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.heimdall.testing.Await;
 import dev.heimdall.testing.FakeOpenAi;
 import dev.heimdall.testing.FakeOtlpCollector;
+import dev.heimdall.testing.GatewayLog;
 import dev.heimdall.testing.GatewayTestResource;
 import dev.heimdall.testing.GatewayTestResource.Fake;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -35,41 +37,51 @@ class LiveReloadTest {
     @AfterEach
     void restore() throws Exception {
         Files.writeString(appDir.resolve("config.json"), GatewayTestResource.config(upstream.baseUrl(), collector.url()));
-        waitForModels(ids -> ids.contains("deepseek/ds-chat") && !ids.contains("cerebras/brand-new"));
+        waitForModels(ids -> ids.contains("deepseek/ds-chat") && ids.stream().noneMatch(id -> id.startsWith("cerebras/")));
     }
 
     static List<String> modelIds() {
         return given().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id", String.class);
     }
 
-    static void waitForModels(java.util.function.Predicate<List<String>> condition) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (condition.test(modelIds())) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("configuration did not reload; models: " + modelIds());
+    static void waitForModels(java.util.function.Predicate<List<String>> condition) {
+        Await.value("the configuration to reload", LiveReloadTest::modelIds, condition);
+    }
+
+    /** The test configuration with one more provider, cerebras, serving {@code model}. */
+    String withCerebras(String model) {
+        return GatewayTestResource.config(upstream.baseUrl(), collector.url()).replace("\"azure\": {",
+                "\"cerebras\": {\"keys\": [{\"value\": \"c\", \"models\": [\"" + model + "\"]}], \"network_config\": {\"base_url\": \""
+                        + upstream.baseUrl() + "\"}},\n\"azure\": {");
     }
 
     @Test
     void validChangeAppliesLiveAndInvalidChangeIsRefused() throws Exception {
         String hashBefore = given().get("/api/providers").jsonPath().getString("config_hash");
-        String changed = GatewayTestResource.config(upstream.baseUrl(), collector.url()).replace("\"azure\": {",
-                "\"cerebras\": {\"keys\": [{\"value\": \"c\", \"models\": [\"brand-new\"]}], \"network_config\": {\"base_url\": \""
-                        + upstream.baseUrl() + "\"}},\n\"azure\": {");
-        Files.writeString(appDir.resolve("config.json"), changed);
+        Files.writeString(appDir.resolve("config.json"), withCerebras("brand-new"));
         waitForModels(ids -> ids.contains("cerebras/brand-new"));
         given().contentType("application/json").body("{\"model\": \"cerebras/brand-new\", \"messages\": []}")
                 .post("/v1/chat/completions").then().statusCode(200).header("x-heimdall-provider", "cerebras");
         String hashAfter = given().get("/api/providers").jsonPath().getString("config_hash");
         assertTrue(!hashBefore.equals(hashAfter));
 
+        // The refusal is only worth checking once the watcher has read the invalid file: wait for it to say so.
+        long mark = GatewayLog.mark();
         Files.writeString(appDir.resolve("config.json"), "{\"providers\": [\"this is not valid\"]}");
-        Thread.sleep(800); // four watch intervals
+        String refused = "Refused the changed " + appDir.resolve("config.json");
+        // With its reason (a read of the half-written file may be refused first, for another one).
+        String reason = "$.providers: must be an object keyed by provider name";
+        GatewayLog.await(mark, "the watcher refusing the invalid file", l -> l.contains(refused) && l.contains(reason));
         given().get("/v1/models").then().body("data.id", hasItem("cerebras/brand-new"));
         assertEquals(hashAfter, given().get("/api/providers").jsonPath().getString("config_hash"));
         given().get("/q/health/ready").then().statusCode(200);
+
+        // The watcher lives on after a refusal: the next valid change applies.
+        Files.writeString(appDir.resolve("config.json"), withCerebras("brand-newer"));
+        waitForModels(ids -> ids.contains("cerebras/brand-newer"));
+        given().get("/v1/models").then().body("data.id", not(hasItem("cerebras/brand-new")));
+        given().contentType("application/json").body("{\"model\": \"cerebras/brand-newer\", \"messages\": []}")
+                .post("/v1/chat/completions").then().statusCode(200).header("x-heimdall-provider", "cerebras");
     }
 
     @Test
