@@ -34,7 +34,7 @@ public interface GatewaySettings {
     @WithDefault("4096")
     int traceQueueSize();
 
-    /** Characters of message text a span attribute (input or output messages) carries before it is truncated. */
+    /** Bytes of message text a span attribute (input or output messages) carries before it is truncated with a marker. */
     @WithDefault("32768")
     int traceContentLimit();
 

@@ -171,7 +171,7 @@ public class OpenAiPassthrough {
             }
         });
         response.endHandler(v -> {
-            idle.stop();
+            call.ended();
             Buffer rest = sse ? events.onEnd() : null;
             if (rest != null && rest.length() > 0) {
                 exchange.answerChunk(rest);
@@ -222,7 +222,7 @@ public class OpenAiPassthrough {
                     "Provider '" + provider.name() + "' closed the connection while sending an error"));
         });
         response.endHandler(v -> {
-            call.watch.stop();
+            call.ended();
             String text = scrub(body.toString(StandardCharsets.UTF_8), provider);
             int status = response.statusCode();
             String retryAfter = response.getHeader("Retry-After");

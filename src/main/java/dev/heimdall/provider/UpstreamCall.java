@@ -19,6 +19,8 @@ public final class UpstreamCall {
     volatile Runnable idleAction;
     volatile boolean cancelled;
     volatile boolean timedOut;
+    /** The upstream's answer arrived whole: there is nothing left to cancel, and resetting would close a pooled connection. */
+    volatile boolean ended;
 
     UpstreamCall(Attempt attempt, boolean askedUsage) {
         this.askedUsage = askedUsage;
@@ -47,8 +49,16 @@ public final class UpstreamCall {
         idleAction.run();
     }
 
+    /** The answer was read to its end. */
+    void ended() {
+        ended = true;
+        if (watch != null) {
+            watch.stop();
+        }
+    }
+
     void cancel(String why) {
-        if (cancelled) {
+        if (cancelled || ended) {
             return;
         }
         cancelled = true;

@@ -1,14 +1,12 @@
 package dev.heimdall.telemetry;
 
 /**
- * The bound on message content a span carries: {@code limit} characters of text per attribute (input or
- * output), shared by all its parts. A text that does not fit is cut and ends with a marker saying how
- * much was left out; once the budget is spent further texts are only the marker.
+ * The bound on message content a span carries ({@code heimdall.trace-content-limit}): {@code limit} bytes of
+ * JSON text per attribute (input or output), shared by all its parts. Text copied as the client wrote it
+ * counts its bytes; a text that does not fit is decoded, cut to the characters left and ends with a marker
+ * saying how much was left out; once the budget is spent further texts are only the marker.
  */
 final class ContentBudget {
-
-    /** Characters of message text per span attribute, unless heimdall.trace-content-limit says otherwise. */
-    static final int DEFAULT_LIMIT = 32 * 1024;
 
     private int left;
 

@@ -121,4 +121,28 @@ class StreamingTest {
         assertEquals(1, upstream.receivedList().size());
         assertEquals("text/event-stream", upstream.receivedList().get(0).headers().get("Accept"));
     }
+
+    /**
+     * Over HTTP/2 a response's close handler fires when its stream ends, not when the connection closes:
+     * that must not cancel (reset) an upstream call that already finished, or every request costs the
+     * upstream a new connection.
+     */
+    @Test
+    void http2ClientsKeepTheUpstreamConnectionsAlive() throws Exception {
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+        h2.send(HttpRequest.newBuilder(chat).GET().build(), HttpResponse.BodyHandlers.discarding()); // h2c upgrade on a bodiless request
+        int before = upstream.acceptedConnections.get();
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> res = h2.send(streamRequest("xai/glm-5"), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode());
+            assertEquals(HttpClient.Version.HTTP_2, res.version(), "the client speaks HTTP/2 to the gateway");
+            assertEquals(expectedStream("glm-5"), res.body());
+            HttpResponse<String> json = h2.send(HttpRequest.newBuilder(chat).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"xai/glm-5\", \"messages\": []}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, json.statusCode());
+        }
+        int opened = upstream.acceptedConnections.get() - before;
+        assertTrue(opened <= 2, "40 sequential requests over HTTP/2 opened " + opened + " upstream connections");
+    }
 }

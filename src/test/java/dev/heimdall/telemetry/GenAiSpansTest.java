@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 /** The spans of an exchange, built as the telemetry thread builds them. */
 class GenAiSpansTest {
 
+    private static final int CONTENT_LIMIT = 32_768;
+
     private static Exchange exchange(boolean content, int attempts) {
         Exchange ex = new Exchanges(List.of()).begin(Exchange.Dialect.OPENAI, "chat", MultiMap.caseInsensitiveMultiMap());
         ex.trace(new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", null, TraceContext.newSpanId(), "01"), "s1", null, content);
@@ -42,7 +44,7 @@ class GenAiSpansTest {
 
     @Test
     void disabledContentLoggingLeavesMessagesOutAndKeepsTheRest() {
-        List<SpanData> spans = GenAiSpans.of(exchange(false, 1), Resource.empty(), ContentBudget.DEFAULT_LIMIT);
+        List<SpanData> spans = GenAiSpans.of(exchange(false, 1), Resource.empty(), CONTENT_LIMIT);
         assertEquals(1, spans.size());
         var a = spans.get(0).getAttributes();
         assertNull(a.get(AttributeKey.stringKey("gen_ai.input.messages")));
@@ -57,7 +59,7 @@ class GenAiSpansTest {
 
     @Test
     void capturedContentIsTheGenAiPartsFormat() {
-        var a = GenAiSpans.of(exchange(true, 1), Resource.empty(), ContentBudget.DEFAULT_LIMIT).get(0).getAttributes();
+        var a = GenAiSpans.of(exchange(true, 1), Resource.empty(), CONTENT_LIMIT).get(0).getAttributes();
         assertEquals("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"secret prompt\"}]}]",
                 a.get(AttributeKey.stringKey("gen_ai.input.messages")));
         assertEquals("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"secret answer\"}],\"finish_reason\":\"stop\"}]",
@@ -67,7 +69,7 @@ class GenAiSpansTest {
     @Test
     void retriesAreChildrenAndTheFirstAttemptKeepsTheGenerationsIdUpstream() {
         Exchange ex = exchange(false, 3);
-        List<SpanData> spans = GenAiSpans.of(ex, Resource.empty(), ContentBudget.DEFAULT_LIMIT);
+        List<SpanData> spans = GenAiSpans.of(ex, Resource.empty(), CONTENT_LIMIT);
         assertEquals(4, spans.size());
         SpanData generation = spans.get(0);
         assertEquals(3L, generation.getAttributes().get(AttributeKey.longKey("heimdall.attempts")));

@@ -39,6 +39,8 @@ public final class FakeOpenAi implements AutoCloseable {
     /** Upstream responses whose connection closed before they finished: how cancellation is seen. */
     public final AtomicInteger abandoned = new AtomicInteger();
     public final AtomicInteger openConnections = new AtomicInteger();
+    /** Connections ever accepted: how keep-alive (or its absence) is seen. */
+    public final AtomicInteger acceptedConnections = new AtomicInteger();
     private final java.util.Map<String, AtomicInteger> counters = new java.util.concurrent.ConcurrentHashMap<>();
     public volatile CompletableFuture<Void> gate = new CompletableFuture<>();
     /** Completed when a gated stream has written its first chunk. */
@@ -48,6 +50,7 @@ public final class FakeOpenAi implements AutoCloseable {
         server = vertx.createHttpServer()
                 .connectionHandler(c -> {
                     openConnections.incrementAndGet();
+                    acceptedConnections.incrementAndGet();
                     c.closeHandler(v -> openConnections.decrementAndGet());
                 })
                 .requestHandler(this::handle);
