@@ -12,7 +12,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import java.io.ByteArrayOutputStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,15 +54,16 @@ final class OtlpHttpExporter implements SpanExporter {
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
         CompletableResultCode result = new CompletableResultCode();
-        Buffer body;
+        Buffer payload;
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(1024 * spans.size());
-            TraceRequestMarshaler.create(spans).writeBinaryTo(out);
-            body = Buffer.buffer(out.toByteArray());
+            // The marshaler knows the body's size: one array of exactly that, sent without a copy.
+            TraceRequestMarshaler marshaler = TraceRequestMarshaler.create(spans);
+            ByteBuf bytes = Unpooled.buffer(marshaler.getBinarySerializedSize());
+            marshaler.writeBinaryTo(new ByteBufOutputStream(bytes));
+            payload = Buffer.buffer(bytes);
         } catch (IOException e) {
             return result.fail();
         }
-        Buffer payload = body;
         context.runOnContext(v -> {
             long timer = vertx.setTimer(TIMEOUT_MILLIS + 1_000, id -> failed(result, "no answer in " + TIMEOUT_MILLIS + " ms"));
             client.request(options)

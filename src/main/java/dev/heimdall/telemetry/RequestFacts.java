@@ -186,36 +186,50 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
                     p.skipChildren();
                     continue;
                 }
-                String role = "user";
-                boolean partsWritten = false;
-                ByteArrayOutputStream parts = new ByteArrayOutputStream(256);
-                try (JsonGenerator pg = JSON.createGenerator(parts)) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
-                        JsonToken v = p.nextToken();
-                        if (field.equals("role") && v == JsonToken.VALUE_STRING) {
-                            role = p.getText();
-                        } else if (field.equals("content")) {
+                // Clients write "role" first: the parts then go straight into the output. Only content seen
+                // before the role is set aside until the role is known.
+                String role = null;
+                boolean written = false;
+                byte[] early = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken v = p.nextToken();
+                    if (field.equals("role") && v == JsonToken.VALUE_STRING) {
+                        role = p.getText();
+                    } else if (field.equals("content") && role != null) {
+                        startMessage(g, role);
+                        parts(p, v, g, budget);
+                        written = true;
+                    } else if (field.equals("content")) {
+                        ByteArrayOutputStream parts = new ByteArrayOutputStream(256);
+                        try (JsonGenerator pg = JSON.createGenerator(parts)) {
                             parts(p, v, pg, budget);
-                            partsWritten = true;
-                        } else {
-                            p.skipChildren();
                         }
-                    }
-                    if (!partsWritten) {
-                        pg.writeStartArray();
-                        pg.writeEndArray();
+                        early = parts.toByteArray();
+                    } else {
+                        p.skipChildren();
                     }
                 }
-                g.writeStartObject();
-                g.writeStringField("role", role);
-                g.writeFieldName("parts");
-                g.writeRawValue(new RawJson(parts.toByteArray()));
+                if (!written) {
+                    startMessage(g, role == null ? "user" : role);
+                    if (early != null) {
+                        g.writeRawValue(new RawJson(early));
+                    } else {
+                        g.writeStartArray();
+                        g.writeEndArray();
+                    }
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void startMessage(JsonGenerator g, String role) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("role", role);
+        g.writeFieldName("parts");
     }
 
     /** A completions {@code prompt} or embeddings {@code input}: one user message. */
