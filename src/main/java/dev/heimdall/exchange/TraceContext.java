@@ -1,6 +1,6 @@
 package dev.heimdall.exchange;
 
-import io.opentelemetry.api.trace.SpanId;
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -19,9 +19,19 @@ public record TraceContext(String traceId, String parentSpanId, long spanId, Str
         return id;
     }
 
+    /** A new random trace id: 32 hex digits, not all zero. */
+    public static String newTraceId() {
+        return hex(newSpanId()) + hex(newSpanId());
+    }
+
+    /** A span id as traceparent and OTLP write it: 16 lowercase hex digits. */
+    public static String hex(long spanId) {
+        return HexFormat.of().toHexDigits(spanId);
+    }
+
     /** The traceparent an upstream call under span {@code spanId} carries. */
     public String traceparent(long spanId) {
-        return "00-" + traceId + "-" + SpanId.fromLong(spanId) + "-" + flags;
+        return "00-" + traceId + "-" + hex(spanId) + "-" + flags;
     }
 
     public boolean sampled() {

@@ -4,19 +4,11 @@ import dev.heimdall.exchange.AttemptRecord;
 import dev.heimdall.exchange.Exchange;
 import dev.heimdall.exchange.TraceContext;
 import dev.heimdall.exchange.Usage;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanId;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.data.StatusData;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,47 +21,38 @@ import java.util.List;
  */
 final class GenAiSpans {
 
-    private static final AttributeKey<List<String>> FINISH_REASONS = AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
-    private static final AttributeKey<List<String>> STOP_SEQUENCES = AttributeKey.stringArrayKey("gen_ai.request.stop_sequences");
+    private static final JsonFactory JSON = new JsonFactory();
 
     private GenAiSpans() {
     }
 
-    static List<SpanData> of(Exchange ex, Resource resource, int contentLimit) {
+    static List<ExchangeSpan> of(Exchange ex, int contentLimit) {
         TraceContext trace = ex.trace();
         List<AttemptRecord> attempts = ex.attempts();
         if (trace == null || !trace.sampled() || attempts.isEmpty()) {
             return List.of();
         }
-        TraceFlags flags = TraceFlags.getSampled();
-        SpanContext parent = trace.parentSpanId() == null ? SpanContext.getInvalid()
-                : SpanContext.createFromRemoteParent(trace.traceId(), trace.parentSpanId(), flags, TraceState.getDefault());
-        SpanContext self = SpanContext.create(trace.traceId(), SpanId.fromLong(trace.spanId()), flags, TraceState.getDefault());
+        String self = TraceContext.hex(trace.spanId());
         AttemptRecord first = attempts.get(0);
         AttemptRecord last = ex.lastAttempt();
         String name = ex.operation() + " " + first.model();
-        List<SpanData> spans = new ArrayList<>(attempts.size() == 1 ? 1 : attempts.size() + 1);
-        spans.add(new ExchangeSpan(name, self, parent, status(ex.errorType()), ex.startEpochMillis() * 1_000_000L,
-                ex.epochNanos(ex.endNanos()), generation(ex, last, contentLimit), resource));
+        List<ExchangeSpan> spans = new ArrayList<>(attempts.size() == 1 ? 1 : attempts.size() + 1);
+        spans.add(new ExchangeSpan(name, trace.traceId(), trace.spanId(), trace.parentSpanId(), true, ex.errorType(),
+                ex.startEpochMillis() * 1_000_000L, ex.epochNanos(ex.endNanos()), generation(ex, last, contentLimit)));
         if (attempts.size() > 1) {
             for (int i = 0; i < attempts.size(); i++) {
                 AttemptRecord a = attempts.get(i);
                 // The first attempt's upstream call carried the generation's own id; later ones their own.
                 long id = i == 0 ? TraceContext.newSpanId() : a.spanId();
-                SpanContext child = SpanContext.create(trace.traceId(), SpanId.fromLong(id), flags, TraceState.getDefault());
-                spans.add(new ExchangeSpan(name, child, self, status(a.outcome()), ex.epochNanos(a.startNanos()),
-                        ex.epochNanos(a.endNanos() == 0 ? ex.endNanos() : a.endNanos()), attempt(ex, a), resource));
+                spans.add(new ExchangeSpan(name, trace.traceId(), id, self, false, a.outcome(), ex.epochNanos(a.startNanos()),
+                        ex.epochNanos(a.endNanos() == 0 ? ex.endNanos() : a.endNanos()), attempt(ex, a)));
             }
         }
         return spans;
     }
 
-    private static StatusData status(String errorType) {
-        return errorType == null ? StatusData.unset() : StatusData.create(StatusCode.ERROR, errorType);
-    }
-
-    private static Attributes attempt(Exchange ex, AttemptRecord a) {
-        AttributesBuilder b = Attributes.builder()
+    private static SpanAttributes attempt(Exchange ex, AttemptRecord a) {
+        SpanAttributes b = new SpanAttributes()
                 .put("gen_ai.operation.name", ex.operation())
                 .put("gen_ai.provider.name", a.provider())
                 .put("gen_ai.request.model", a.model())
@@ -79,14 +62,11 @@ final class GenAiSpans {
         if (a.status() > 0) {
             b.put("http.response.status_code", (long) a.status());
         }
-        if (a.outcome() != null) {
-            b.put("error.type", a.outcome());
-        }
-        return b.build();
+        return b.put("error.type", a.outcome());
     }
 
-    private static Attributes generation(Exchange ex, AttemptRecord last, int contentLimit) {
-        AttributesBuilder b = Attributes.builder()
+    private static SpanAttributes generation(Exchange ex, AttemptRecord last, int contentLimit) {
+        SpanAttributes b = new SpanAttributes()
                 .put("gen_ai.operation.name", ex.operation())
                 .put("gen_ai.provider.name", last.provider())
                 .put("gen_ai.request.model", last.model())
@@ -99,62 +79,59 @@ final class GenAiSpans {
         if (ex.status() > 0) {
             b.put("http.response.status_code", (long) ex.status());
         }
-        if (ex.sessionId() != null) {
-            b.put("langfuse.session.id", ex.sessionId());
-        }
+        b.put("langfuse.session.id", ex.sessionId());
         RequestFacts request = RequestFacts.read(ex.requestBody(), ex.captureContent(), contentLimit);
-        String user = ex.userId() != null ? ex.userId() : request.user();
-        if (user != null) {
-            b.put("langfuse.user.id", user);
-        }
+        b.put("langfuse.user.id", ex.userId() != null ? ex.userId() : request.user());
         request.doubles().forEach(b::put);
         request.longs().forEach(b::put);
-        if (request.stop() != null) {
-            b.put(STOP_SEQUENCES, request.stop());
-        }
+        b.putStrings("gen_ai.request.stop_sequences", request.stop());
         ResponseSummary summary = ResponseSummary.of(ex.capture(), ex.eventStream());
-        String responseModel = summary.model() != null ? summary.model() : ex.responseModel();
-        if (responseModel != null) {
-            b.put("gen_ai.response.model", responseModel);
-        }
-        if (summary.id() != null) {
-            b.put("gen_ai.response.id", summary.id());
-        }
+        b.put("gen_ai.response.model", summary.model() != null ? summary.model() : ex.responseModel());
+        b.put("gen_ai.response.id", summary.id());
         if (!summary.finishReasons().isEmpty()) {
-            b.put(FINISH_REASONS, summary.finishReasons());
+            b.putStrings("gen_ai.response.finish_reasons", summary.finishReasons());
         }
         Usage usage = ex.usage();
         b.put("heimdall.usage.source", usage.source().label());
-        if (usage.inputTokens() != null) {
-            b.put("gen_ai.usage.input_tokens", usage.inputTokens());
-        }
-        if (usage.outputTokens() != null) {
-            b.put("gen_ai.usage.output_tokens", usage.outputTokens());
-        }
-        if (usage.cachedInputTokens() != null) {
-            b.put("gen_ai.usage.cache_read.input_tokens", usage.cachedInputTokens());
-        }
+        b.put("gen_ai.usage.input_tokens", usage.inputTokens());
+        b.put("gen_ai.usage.output_tokens", usage.outputTokens());
+        b.put("gen_ai.usage.cache_read.input_tokens", usage.cachedInputTokens());
         if (ex.stream() && ex.firstByteNanos() > 0) {
             b.put("langfuse.observation.completion_start_time", Instant.ofEpochSecond(0, ex.epochNanos(ex.firstByteNanos())).toString());
         }
         if (ex.captureContent()) {
-            if (request.inputMessages() != null) {
-                b.put("gen_ai.input.messages", request.inputMessages());
-            }
+            b.putUtf8("gen_ai.input.messages", request.inputMessages());
             String text = summary.content() != null ? new ContentBudget(contentLimit).take(summary.content())
                     : ex.capture() != null && !ex.capture().whole() ? ContentBudget.notCaptured(ex.capture().total()) : null;
             if (text != null) {
-                JsonObject out = new JsonObject().put("role", "assistant").put("parts", new JsonArray()
-                        .add(new JsonObject().put("type", "text").put("content", text)));
-                if (!summary.finishReasons().isEmpty()) {
-                    out.put("finish_reason", summary.finishReasons().get(0));
-                }
-                b.put("gen_ai.output.messages", new JsonArray().add(out).encode());
+                b.putUtf8("gen_ai.output.messages", outputMessages(text,
+                        summary.finishReasons().isEmpty() ? null : summary.finishReasons().get(0)));
             }
         }
-        if (ex.errorType() != null) {
-            b.put("error.type", ex.errorType());
+        return b.put("error.type", ex.errorType());
+    }
+
+    /** The answer as GenAI output messages: one assistant message with one text part. */
+    private static byte[] outputMessages(String text, String finishReason) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 96);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartArray();
+            g.writeStartObject();
+            g.writeStringField("role", "assistant");
+            g.writeArrayFieldStart("parts");
+            g.writeStartObject();
+            g.writeStringField("type", "text");
+            g.writeStringField("content", text);
+            g.writeEndObject();
+            g.writeEndArray();
+            if (finishReason != null) {
+                g.writeStringField("finish_reason", finishReason);
+            }
+            g.writeEndObject();
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return b.build();
+        return out.toByteArray();
     }
 }

@@ -1,31 +1,25 @@
 package dev.heimdall.telemetry;
 
 import dev.heimdall.config.OtelConfig;
-import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
-import io.netty.buffer.Unpooled;
-import java.io.IOException;
-import java.util.Collection;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * OTLP over HTTP with protobuf bodies, as Langfuse and every collector accept it. Bodies are encoded with
- * the SDK's own marshaler and sent with a Vert.x client: no OkHttp, no service loading, nothing blocking.
+ * OTLP over HTTP with protobuf bodies, as Langfuse and every collector accept it. Bodies come from
+ * {@link OtlpTraceEncoder} and go out with a Vert.x client: no OkHttp, no service loading, nothing blocking.
  * A failed export is counted and logged without the headers (they carry Langfuse's credentials).
  */
-final class OtlpHttpExporter implements SpanExporter {
+final class OtlpHttpExporter {
 
     private static final Logger LOG = Logger.getLogger(OtlpHttpExporter.class);
 
@@ -51,19 +45,10 @@ final class OtlpHttpExporter implements SpanExporter {
                 .setHeaders(headers).setTimeout(TIMEOUT_MILLIS);
     }
 
-    @Override
-    public CompletableResultCode export(Collection<SpanData> spans) {
-        CompletableResultCode result = new CompletableResultCode();
-        Buffer payload;
-        try {
-            // The marshaler knows the body's size: one array of exactly that, sent without a copy.
-            TraceRequestMarshaler marshaler = TraceRequestMarshaler.create(spans);
-            ByteBuf bytes = Unpooled.buffer(marshaler.getBinarySerializedSize());
-            marshaler.writeBinaryTo(new ByteBufOutputStream(bytes));
-            payload = Buffer.buffer(bytes);
-        } catch (IOException e) {
-            return result.fail();
-        }
+    /** Sends one encoded batch; the future fails when the collector did not accept it, in time. */
+    Future<Void> export(OtlpTraceEncoder.Body body) {
+        Promise<Void> result = Promise.promise();
+        Buffer payload = Buffer.buffer(Unpooled.wrappedBuffer(body.array(), body.offset(), body.length()));
         context.runOnContext(v -> {
             long timer = vertx.setTimer(TIMEOUT_MILLIS + 1_000, id -> failed(result, "no answer in " + TIMEOUT_MILLIS + " ms"));
             client.request(options)
@@ -72,33 +57,23 @@ final class OtlpHttpExporter implements SpanExporter {
                     .onComplete(ar -> {
                         vertx.cancelTimer(timer);
                         if (ar.succeeded() && ar.result() / 100 == 2) {
-                            result.succeed();
+                            result.tryComplete();
                         } else {
                             failed(result, ar.succeeded() ? "HTTP " + ar.result() : ar.cause().getClass().getSimpleName());
                         }
                     });
         });
-        return result;
+        return result.future();
     }
 
-    private void failed(CompletableResultCode result, String why) {
-        if (result.isDone()) {
+    private void failed(Promise<Void> result, String why) {
+        if (result.future().isComplete()) {
             return;
         }
         long n = failures.incrementAndGet();
         if (n == 1 || n % 100 == 0) {
             LOG.warnf("Trace export to %s failed (%s); %d batches lost so far", options.getHost(), why, n);
         }
-        result.fail();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-        return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-        return CompletableResultCode.ofSuccess();
+        result.tryFail(why);
     }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
  * GenAI "parts" format Langfuse shows as the input, bounded by {@link ContentBudget}. Runs on the
  * telemetry thread, after the answer.
  */
-record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<String> stop, String user, String inputMessages) {
+record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<String> stop, String user, byte[] inputMessages) {
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).maxNestingDepth(512).build())
@@ -128,8 +128,8 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
         Map<String, Long> longs = new LinkedHashMap<>();
         List<String> stop = null;
         String user = null;
-        String messages = null;
-        String prompt = null;
+        byte[] messages = null;
+        byte[] prompt = null;
         ContentBudget budget = new ContentBudget(contentLimit);
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -176,7 +176,7 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
     }
 
     /** OpenAI's messages as [{"role", "parts": [...]}]. */
-    private String messages(JsonParser p, ContentBudget budget) throws IOException {
+    private byte[] messages(JsonParser p, ContentBudget budget) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
@@ -223,7 +223,7 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
             }
             g.writeEndArray();
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
     private static void startMessage(JsonGenerator g, String role) throws IOException {
@@ -233,7 +233,7 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
     }
 
     /** A completions {@code prompt} or embeddings {@code input}: one user message. */
-    private String prompt(JsonParser p, ContentBudget budget) throws IOException {
+    private byte[] prompt(JsonParser p, ContentBudget budget) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
@@ -244,7 +244,7 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
             g.writeEndObject();
             g.writeEndArray();
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
     /** A content value (a string, or an array of parts) as GenAI parts; the cursor is on its first token. */

@@ -1,98 +1,143 @@
 package dev.heimdall.telemetry;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.heimdall.exchange.ResponseCapture;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * What an OpenAI-shaped answer says about itself for its span: id, model, finish reasons and the
- * assistant's text. (Usage is not read here: the relay reports it on the exchange.) Read from the captured bytes after the client has them;
- * anything malformed is skipped, never thrown. Runs on the telemetry thread.
+ * assistant's text. (Usage is not read here: the relay reports it on the exchange.) Read from the captured
+ * bytes after the client has them, with a streaming parser (no tree); anything malformed is skipped, never
+ * thrown. Runs on the telemetry thread.
  */
 record ResponseSummary(String id, String model, List<String> finishReasons, String content) {
 
     static final ResponseSummary EMPTY = new ResponseSummary(null, null, List.of(), null);
 
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).maxNestingDepth(512).build())
+            .build();
+
     static ResponseSummary of(ResponseCapture capture, boolean eventStream) {
         if (capture == null) {
             return EMPTY;
         }
-        Buffer captured = capture.bytes();
-        if (captured.length() == 0) {
+        byte[] captured = capture.bytes().getBytes();
+        if (captured.length == 0) {
             return EMPTY;
         }
-        return eventStream ? fromEvents(captured.toString(), capture.whole()) : capture.whole() ? fromJson(captured) : EMPTY;
+        if (!eventStream) {
+            if (!capture.whole()) {
+                return EMPTY;
+            }
+            Reader r = new Reader("message");
+            return r.object(captured, 0, captured.length) ? r.summary(true) : EMPTY;
+        }
+        return fromEvents(captured, capture.whole());
     }
 
-    private static ResponseSummary fromJson(Buffer body) {
-        try {
-            JsonObject json = new JsonObject(body);
-            Set<String> finish = new LinkedHashSet<>();
-            StringBuilder content = new StringBuilder();
-            JsonArray choices = json.getJsonArray("choices");
-            readChoices(choices, "message", finish, content);
-            return new ResponseSummary(json.getString("id"), json.getString("model"), List.copyOf(finish),
-                    choices == null ? null : content.toString());
-        } catch (RuntimeException e) {
-            return EMPTY;
-        }
-    }
-
-    private static ResponseSummary fromEvents(String text, boolean whole) {
-        String id = null;
-        String model = null;
-        Set<String> finish = new LinkedHashSet<>();
-        StringBuilder content = new StringBuilder();
-        List<String> lines = new ArrayList<>(text.lines().toList());
-        if (!whole && !lines.isEmpty()) {
-            lines.remove(0); // a tail may start mid-line
-        }
-        for (String line : lines) {
-            if (!line.startsWith("data:")) {
-                continue;
-            }
-            String data = line.substring(5).strip();
-            if (data.equals("[DONE]") || !data.startsWith("{")) {
-                continue;
-            }
-            try {
-                JsonObject chunk = new JsonObject(data);
-                id = id == null ? chunk.getString("id") : id;
-                model = model == null ? chunk.getString("model") : model;
-                readChoices(chunk.getJsonArray("choices"), "delta", finish, content);
-            } catch (RuntimeException e) {
-                // a malformed event is the upstream's problem; the client got it as it was
+    /** Each {@code data:} line of an event stream is one chunk; a tail may start mid-line, so its first line is skipped. */
+    private static ResponseSummary fromEvents(byte[] text, boolean whole) {
+        Reader r = new Reader("delta");
+        int line = 0;
+        if (!whole) {
+            while (line < text.length && text[line] != '\n') {
+                line++;
             }
         }
-        return new ResponseSummary(id, model, List.copyOf(finish), whole ? content.toString() : null);
-    }
-
-    /** Finish reasons and text of {@code choices}; chat puts text in {@code message}/{@code delta}, completions in {@code text}. */
-    private static void readChoices(JsonArray choices, String messageField, Set<String> finish, StringBuilder content) {
-        if (choices == null) {
-            return;
-        }
-        for (Object c : choices) {
-            if (c instanceof JsonObject choice) {
-                addIfText(finish, choice.getValue("finish_reason"));
-                JsonObject message = choice.getJsonObject(messageField);
-                if (message != null && message.getValue("content") instanceof String s) {
-                    content.append(s);
-                } else if (choice.getValue("text") instanceof String s) {
-                    content.append(s);
+        while (line < text.length) {
+            int end = line;
+            while (end < text.length && text[end] != '\n') {
+                end++;
+            }
+            if (end - line > 5 && text[line] == 'd' && text[line + 1] == 'a' && text[line + 2] == 't' && text[line + 3] == 'a'
+                    && text[line + 4] == ':') {
+                int start = line + 5;
+                while (start < end && (text[start] == ' ' || text[start] == '\t')) {
+                    start++;
+                }
+                if (start < end && text[start] == '{') {
+                    r.object(text, start, end - start); // a malformed event is the upstream's problem; the client got it as it was
                 }
             }
+            line = end + 1;
         }
+        return r.summary(whole);
     }
 
-    private static void addIfText(Set<String> set, Object value) {
-        if (value instanceof String s && !s.isEmpty()) {
-            set.add(s);
+    /** Reads answer objects (one JSON answer, or each stream chunk), gathering what they say. */
+    private static final class Reader {
+        private final String messageField;
+        private String id;
+        private String model;
+        private final Set<String> finish = new LinkedHashSet<>();
+        private final StringBuilder content = new StringBuilder();
+        private boolean choices;
+
+        Reader(String messageField) {
+            this.messageField = messageField;
+        }
+
+        ResponseSummary summary(boolean withContent) {
+            return new ResponseSummary(id, model, List.copyOf(finish), withContent && choices ? content.toString() : null);
+        }
+
+        /** One object; false when it is not valid JSON (what it said before the fault is kept). */
+        boolean object(byte[] bytes, int offset, int length) {
+            try (JsonParser p = JSON.createParser(bytes, offset, length)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return false;
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken v = p.nextToken();
+                    if (field.equals("id") && v == JsonToken.VALUE_STRING) {
+                        id = id == null ? p.getText() : id;
+                    } else if (field.equals("model") && v == JsonToken.VALUE_STRING) {
+                        model = model == null ? p.getText() : model;
+                    } else if (field.equals("choices") && v == JsonToken.START_ARRAY) {
+                        choices = true;
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            choice(p);
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                return true;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        /** Finish reason and text of a choice; chat puts text in {@code message}/{@code delta}, completions in {@code text}. */
+        private void choice(JsonParser p) throws IOException {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (field.equals("finish_reason") && v == JsonToken.VALUE_STRING && !p.getText().isEmpty()) {
+                    finish.add(p.getText());
+                } else if (field.equals("text") && v == JsonToken.VALUE_STRING) {
+                    content.append(p.getText());
+                } else if (field.equals(messageField) && v == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String inner = p.currentName();
+                        if (p.nextToken() == JsonToken.VALUE_STRING && inner.equals("content")) {
+                            content.append(p.getText());
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
         }
     }
 }

@@ -47,7 +47,7 @@ public class Telemetry implements ExchangeListener {
             return;
         }
         TraceContext trace = traceparent == null
-                ? new TraceContext(newTraceId(), null, TraceContext.newSpanId(), "01")
+                ? new TraceContext(TraceContext.newTraceId(), null, TraceContext.newSpanId(), "01")
                 : new TraceContext(traceparent.substring(3, 35), traceparent.substring(36, 52), TraceContext.newSpanId(),
                         traceparent.substring(53, 55));
         ConfigSnapshot snapshot = configs.current();
@@ -63,10 +63,6 @@ public class Telemetry implements ExchangeListener {
         if (ex.trace() != null && ex.trace().sampled() && !ex.attempts().isEmpty()) {
             tracing.submit(ex);
         }
-    }
-
-    private static String newTraceId() {
-        return io.opentelemetry.api.trace.TraceId.fromLongs(TraceContext.newSpanId(), TraceContext.newSpanId());
     }
 
     private static String firstHeader(Exchange ex, String a, String b) {

@@ -6,24 +6,19 @@ import dev.heimdall.config.OtelConfig;
 import dev.heimdall.exchange.Exchange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.resources.Resource;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Semaphore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,8 +34,8 @@ public class Tracing {
     private static final Logger LOG = Logger.getLogger(Tracing.class);
     private static final int BATCH = 512;
     /**
-     * A batch is also sent once its message content reaches about this many bytes: large batches make large
-     * direct buffers in the HTTP client, which stay in the process's memory.
+     * A batch is also sent once it reaches this many bytes: large batches make large buffers, and the HTTP
+     * client's direct buffers stay in the process's memory.
      */
     private static final long BATCH_BYTES = 2L << 20;
     /**
@@ -52,10 +47,11 @@ public class Tracing {
     private static final long SLOT_WAIT_SECONDS = 15;
 
     /** Where spans go for one plugin configuration. */
-    private record Sink(OtelConfig config, OtlpHttpExporter exporter, Resource resource) {
+    private record Sink(OtelConfig config, OtlpHttpExporter exporter) {
     }
 
     private final Vertx vertx;
+    private final String version;
     private final long delayNanos;
     private final int contentLimit;
     private final BlockingQueue<Exchange> queue;
@@ -68,8 +64,10 @@ public class Tracing {
     private volatile boolean running = true;
     private Thread worker;
 
-    public Tracing(Vertx vertx, GatewaySettings settings, MeterRegistry registry) {
+    public Tracing(Vertx vertx, GatewaySettings settings, MeterRegistry registry,
+            @ConfigProperty(name = "quarkus.application.version") String version) {
         this.vertx = vertx;
+        this.version = version;
         this.delayNanos = settings.traceExportDelay().toNanos();
         this.contentLimit = settings.traceContentLimit();
         this.queue = new ArrayBlockingQueue<>(settings.traceQueueSize());
@@ -109,8 +107,7 @@ public class Tracing {
         if (exportClient == null) {
             exportClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000));
         }
-        Resource resource = Resource.getDefault().merge(Resource.create(Attributes.builder().put("service.name", config.serviceName()).build()));
-        return new Sink(config, new OtlpHttpExporter(vertx, exportClient, config), resource);
+        return new Sink(config, new OtlpHttpExporter(vertx, exportClient, config));
     }
 
     private void startWorker() {
@@ -121,25 +118,36 @@ public class Tracing {
         }
     }
 
-    /** The telemetry thread: spans from exchanges, sent in batches of 512 or every trace-export-delay. */
+    /**
+     * The telemetry thread: spans from exchanges, encoded as they come and sent in batches of 512 spans,
+     * {@link #BATCH_BYTES}, or every trace-export-delay. A batch goes to the sink its spans were made for.
+     */
     private void work() {
-        List<SpanData> batch = new ArrayList<>(BATCH);
-        long batchBytes = 0;
+        Sink batchSink = null;
+        OtlpTraceEncoder batch = null;
         long deadline = System.nanoTime() + delayNanos;
         while (running || !queue.isEmpty()) {
             try {
                 Exchange ex = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 Sink s = sink;
-                if (ex != null && s != null) {
-                    batch.addAll(GenAiSpans.of(ex, s.resource(), contentLimit));
-                    batchBytes += contentBytes(ex);
+                if (batch != null && batchSink != s && batch.spans() > 0) {
+                    send(batchSink, batch.finish()); // the config changed: what was made for the old sink goes there
                 }
-                if (batch.size() >= BATCH || batchBytes >= BATCH_BYTES || System.nanoTime() >= deadline || (!running && queue.isEmpty())) {
-                    if (!batch.isEmpty()) {
-                        send(batch);
-                        batch = new ArrayList<>(BATCH);
-                        batchBytes = 0;
+                if (batchSink != s) {
+                    batchSink = s;
+                    batch = s == null ? null : new OtlpTraceEncoder(s.config().serviceName(), version);
+                }
+                if (ex != null && batch != null) {
+                    for (ExchangeSpan span : GenAiSpans.of(ex, contentLimit)) {
+                        batch.add(span);
                     }
+                }
+                boolean due = System.nanoTime() >= deadline || (!running && queue.isEmpty());
+                if (batch != null && batch.spans() > 0 && (due || batch.spans() >= BATCH || batch.bytes() >= BATCH_BYTES)) {
+                    send(batchSink, batch.finish());
+                    due = true;
+                }
+                if (due) {
                     deadline = System.nanoTime() + delayNanos;
                 }
             } catch (InterruptedException e) {
@@ -150,32 +158,26 @@ public class Tracing {
                 dropped.increment();
             }
         }
-        if (!batch.isEmpty()) {
+        if (batch != null && batch.spans() > 0) {
             try {
-                send(batch);
+                send(batchSink, batch.finish());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    private void send(List<SpanData> batch) throws InterruptedException {
-        Sink s = sink;
-        if (s == null) {
-            return; // tracing was turned off meanwhile
-        }
+    private void send(Sink s, OtlpTraceEncoder.Body body) throws InterruptedException {
         if (!exportSlots.tryAcquire(SLOT_WAIT_SECONDS, TimeUnit.SECONDS)) {
-            drop(batch.size(), MAX_EXPORTS_IN_FLIGHT + " exports to the collector did not finish in " + SLOT_WAIT_SECONDS + " s");
+            drop(body.spans(), MAX_EXPORTS_IN_FLIGHT + " exports to the collector did not finish in " + SLOT_WAIT_SECONDS + " s");
             return;
         }
-        int n = batch.size();
-        CompletableResultCode result = s.exporter().export(batch);
-        result.whenComplete(() -> {
+        s.exporter().export(body).onComplete(ar -> {
             exportSlots.release();
-            if (result.isSuccess()) {
-                exported.increment(n);
+            if (ar.succeeded()) {
+                exported.increment(body.spans());
             } else {
-                drop(n, "the collector did not accept them");
+                drop(body.spans(), "the collector did not accept them");
             }
         });
     }
@@ -186,16 +188,6 @@ public class Tracing {
             LOG.warnf("Dropping spans: %s. Requests are not slowed; every dropped span is counted in heimdall_spans_dropped_total"
                     + " (this is logged once).", why);
         }
-    }
-
-    /** Roughly what the exchange's spans weigh: their message content, bounded as the spans bound it. */
-    private long contentBytes(Exchange ex) {
-        if (!ex.captureContent()) {
-            return 512;
-        }
-        long in = ex.requestBody() == null ? 0 : Math.min(ex.requestBody().length, contentLimit);
-        long out = ex.capture() == null ? 0 : Math.min(ex.capture().total(), contentLimit);
-        return 512 + in + out;
     }
 
     private static int spanCount(Exchange ex) {
