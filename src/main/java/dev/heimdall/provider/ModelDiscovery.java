@@ -5,27 +5,30 @@ import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.config.ConfigSnapshot;
 import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import jakarta.ws.rs.client.ClientRequestFilter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * Asks upstreams that accept any model which models they serve, so that {@code GET /v1/models} lists
  * them and a bare name (Cursor's {@code glm-5}) can route to them. Runs after each config change and then
  * periodically, off the request path; a failing upstream keeps its last answer and is logged once per change.
+ * The call goes through the same pooled client as inference ({@link UpstreamClients}): one HTTP stack for
+ * everything Heimdall sends a provider, with the provider's headers and timeouts.
  */
 @ApplicationScoped
 public class ModelDiscovery {
@@ -35,14 +38,16 @@ public class ModelDiscovery {
 
     private final Event<DiscoveredModels> published;
     private final Vertx vertx;
+    private final UpstreamClients clients;
     private final Duration interval;
     private volatile ConfigSnapshot snapshot;
     private volatile DiscoveredModels current = DiscoveredModels.NONE;
     private long timer = -1;
 
-    public ModelDiscovery(Event<DiscoveredModels> published, Vertx vertx, GatewaySettings settings) {
+    public ModelDiscovery(Event<DiscoveredModels> published, Vertx vertx, UpstreamClients clients, GatewaySettings settings) {
         this.published = published;
         this.vertx = vertx;
+        this.clients = clients;
         this.interval = settings.modelDiscoveryInterval();
     }
 
@@ -70,39 +75,50 @@ public class ModelDiscovery {
 
     private void refresh() {
         ConfigSnapshot config = snapshot;
-        List<Uni<Map.Entry<String, List<String>>>> calls = new ArrayList<>();
+        List<Future<Map.Entry<String, List<String>>>> calls = new ArrayList<>();
         for (ProviderConfig p : config.config().providers().values()) {
             anyModelKey(p).ifPresent(key -> calls.add(list(p, key)));
         }
-        if (calls.isEmpty()) {
-            publish(config, Map.of());
-            return;
-        }
-        Uni.join().all(calls).andCollectFailures().subscribe().with(
-                results -> publish(config, toMap(results)),
-                failure -> LOG.debugf("Model discovery failed: %s", failure.toString()));
+        // Each call recovers into the provider's previous list, so all of them complete.
+        Future.join(calls).onComplete(done -> publish(config, toMap(calls)));
     }
 
-    private Uni<Map.Entry<String, List<String>>> list(ProviderConfig p, KeyConfig key) {
-        String auth = key.value().isEmpty() ? null : "Bearer " + key.value().value();
-        UpstreamModelsApi api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(p.network().apiRoot())
-                .connectTimeout(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .register((ClientRequestFilter) request -> p.network().extraHeaders()
-                        .forEach((name, value) -> request.getHeaders().putSingle(name, value.value())))
-                .build(UpstreamModelsApi.class);
+    /** {@code GET {api root}/models}: OpenAI's list body, of which only the ids matter. */
+    private Future<Map.Entry<String, List<String>>> list(ProviderConfig p, KeyConfig key) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+                .setAbsoluteURI(p.network().apiRoot() + "/models").setTimeout(CALL_TIMEOUT.toMillis())
+                .putHeader("Accept", "application/json");
+        if (!key.value().isEmpty()) {
+            options.putHeader("Authorization", "Bearer " + key.value().value());
+        }
+        p.network().extraHeaders().forEach((name, value) -> options.putHeader(name, value.value()));
         List<String> previous = current.byProvider().getOrDefault(p.name(), List.of());
-        return api.list(auth)
-                .ifNoItem().after(CALL_TIMEOUT).fail()
-                .map(list -> list == null || list.data() == null ? List.<String>of()
-                        : list.data().stream().map(UpstreamModelsApi.Model::id).filter(id -> id != null && !id.isBlank()).toList())
-                .onFailure().recoverWithItem(e -> {
+        return clients.forNetwork(p.network()).request(options)
+                .compose(req -> req.send())
+                .compose(res -> res.statusCode() == 200 ? res.body()
+                        : Future.failedFuture("HTTP " + res.statusCode()))
+                .map(ModelDiscovery::ids)
+                .recover(e -> {
                     LOG.infof("Provider '%s' did not list its models (%s); keeping %d known", p.name(),
-                            e.getClass().getSimpleName(), previous.size());
-                    return previous;
+                            e.getMessage() != null && e.getMessage().startsWith("HTTP ") ? e.getMessage() : e.getClass().getSimpleName(),
+                            previous.size());
+                    return Future.succeededFuture(previous);
                 })
                 .map(ids -> Map.entry(p.name(), ids));
+    }
+
+    /** The ids of {@code {"data": [{"id": ...}]}}; anything else in the body is ignored. */
+    private static List<String> ids(io.vertx.core.buffer.Buffer body) {
+        JsonArray data = new JsonObject(body).getJsonArray("data");
+        List<String> ids = new ArrayList<>();
+        if (data != null) {
+            for (Object o : data) {
+                if (o instanceof JsonObject m && m.getValue("id") instanceof String id && !id.isBlank()) {
+                    ids.add(id);
+                }
+            }
+        }
+        return ids;
     }
 
     private void publish(ConfigSnapshot config, Map<String, List<String>> found) {
@@ -118,9 +134,9 @@ public class ModelDiscovery {
         }
     }
 
-    private static Map<String, List<String>> toMap(List<Map.Entry<String, List<String>>> results) {
+    private static Map<String, List<String>> toMap(List<Future<Map.Entry<String, List<String>>>> calls) {
         Map<String, List<String>> map = new LinkedHashMap<>();
-        results.forEach(e -> map.put(e.getKey(), e.getValue()));
+        calls.stream().filter(Future::succeeded).map(Future::result).forEach(e -> map.put(e.getKey(), e.getValue()));
         return map;
     }
 
