@@ -397,8 +397,24 @@ sink_since() { # first line (1-based), instance: "batches bytes non-200" in the 
 
 RESULTS="$WORK/results.tsv"   # scenario target round metric value
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RESULTS"; }
+# The proxy's own CPU (user + system) per request: a steadier figure than req/s, which moves with whatever
+# else the two cores run; it counts work done off the event loops too (request log, telemetry thread).
+cpu_pids() { # target: the processes that are the proxy (nginx's workers, or the Heimdall JVM)
+  case $1 in
+    direct) ;;
+    nginx) pgrep -P "$(cat "$WORK/ngx/nginx.pid")" ;;
+    *) echo "${HD_PID[$1]}" ;;
+  esac
+}
+cpu_ticks() { # pids...
+  local t=0 p
+  for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
 run_wrk() { # scenario, target, round, connections, threads, body
-  local out
+  local out pids t0
+  read -r -a pids <<<"$(cpu_pids "$2" | tr '\n' ' ')"
+  t0=$(cpu_ticks "${pids[@]}")
   BODY="$WORK/$6" HEADERS="$(headers_for "$2")" \
     wrk -t"$5" -c"$4" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$(url "$2" json)" > "$WORK/wrk.out" 2>&1 &
   WRK_PID=$!
@@ -411,6 +427,10 @@ run_wrk() { # scenario, target, round, connections, threads, body
   record "$1" "$2" "$3" p99 "$(to_us "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
   record "$1" "$2" "$3" rps "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
   record "$1" "$2" "$3" requests "$(awk '/ requests in / {print $1}' <<<"$out")"
+  if (( ${#pids[@]} > 0 )); then
+    record "$1" "$2" "$3" cpu "$(awk -v t="$(( $(cpu_ticks "${pids[@]}") - t0 ))" -v hz="$(getconf CLK_TCK)" \
+      -v n="$(awk '/ requests in / {print $1}' <<<"$out")" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print 0 }')"
+  fi
 }
 
 curl_extra() { # instance: -H arguments for its extra headers, one per line
@@ -531,6 +551,7 @@ label() { # scenario, metric
     stream:ttfb) echo "c1 stream of 50 SSE chunks, time to first chunk" ;;
     stream:total) echo "c1 stream of 50 SSE chunks, time to last chunk" ;;
     *:rps) echo "$conn $size body, throughput (req/s)" ;;
+    *:cpu) echo "$conn $size body, the proxy's CPU per request" ;;
     *) echo "$conn $size body, latency $2" ;;
   esac
 }
@@ -543,16 +564,19 @@ mkdir -p "$(dirname "$OUT")"
   echo "JVM: \`$JAVA_OPTS\`; nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with keep-alive upstream pool and proxy_buffering off."
   echo "plain: providers only (request log on, no tracing). prod: otel plugin exporting every span with message content to a local sink, request log on${PROD_HEADERS:+, extra request headers: $(paste -sd';' <<<"$PROD_HEADERS")}."
   echo "Heimdall cells: value (added over direct) and the ratio to nginx: added latency / nginx's added latency (c1 p50,"
-  echo "streams), p99 / nginx's p99 (c1 and c50 p99), req/s / nginx's req/s (throughput)."
+  echo "streams), p99 / nginx's p99 (c1 and c50 p99), req/s / nginx's req/s (throughput), CPU / nginx's CPU (CPU per"
+  echo "request: user + system time of the proxy's processes during the c50 run, over the requests wrk counted)."
   echo
   cols=(scenario direct nginx)
   for inst in "${HEIMDALL_COLS[@]}"; do cols+=("$(col_name "$inst")"); done
   header_row "${cols[@]}"
-  for row in c1-2k:p50 c1-2k:p99 c1-20k:p50 c1-20k:p99 c50-2k:rps c50-2k:p99 c50-20k:rps c50-20k:p99 stream:ttfb stream:total; do
+  for row in c1-2k:p50 c1-2k:p99 c1-20k:p50 c1-20k:p99 c50-2k:rps c50-2k:p99 c50-2k:cpu c50-20k:rps c50-20k:p99 c50-20k:cpu \
+      stream:ttfb stream:total; do
     s=${row%:*}; m=${row#*:}
     d=$(get "$s" direct "$m"); n=$(get "$s" nginx "$m")
     case $m in
       rps) line="| $(label "$s" "$m") | $(printf '%.0f' "$d") | $(printf '%.0f' "$n") |" ;;
+      cpu) line="| $(label "$s" "$m") | | $(printf '%.1f µs' "$n") |" ;;
       p99) line="| $(label "$s" "$m") | $(fmt "$d") | $(fmt "$n") |" ;;
       *) line="| $(label "$s" "$m") | $(fmt "$d") | $(fmt "$n") ($(signed "$(minus "$n" "$d")")) |" ;;
     esac
@@ -560,6 +584,7 @@ mkdir -p "$(dirname "$OUT")"
       h=$(get "$s" "$inst" "$m")
       case $m in
         rps) line+=" $(printf '%.0f' "$h") **$(ratio "$h" "$n")** |" ;;
+        cpu) line+=" $(printf '%.1f µs' "$h") **$(ratio "$h" "$n")** |" ;;
         p99) line+=" $(fmt "$h") **$(ratio "$h" "$n")** |" ;;
         *) line+=" $(fmt "$h") ($(signed "$(minus "$h" "$d")")) **$(ratio "$(minus "$h" "$d")" "$(minus "$n" "$d")")** |" ;;
       esac
