@@ -392,7 +392,7 @@ sink_settle() { # instance@since (epoch s)...: wait until each instance sent a b
 }
 sink_since() { # first line (1-based), instance: "batches bytes non-200" in the log from that line on
   tail -n +"$1" "$WORK/sink/batches.log" | awk -v u="/$2/v1/traces" '
-    $4 == u { b++; s += $3; if ($2 != 200) e++ } END { printf "%d %d %d\n", b, s, e }'
+    $4 == u { b++; s += $3; if ($2 != 200) e++ } END { printf "%d %.0f %d\n", b, s, e }'
 }
 
 RESULTS="$WORK/results.tsv"   # scenario target round metric value
