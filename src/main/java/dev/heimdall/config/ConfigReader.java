@@ -96,7 +96,7 @@ final class ConfigReader {
         }
         if (!node.isBoolean()) {
             problem(path, "must be true or false");
-            return dflt;
+            return node.asBoolean(dflt); // read on leniently ("false" is false) so later checks see what was meant
         }
         return node.booleanValue();
     }

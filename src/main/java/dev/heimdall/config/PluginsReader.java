@@ -34,7 +34,6 @@ final class PluginsReader {
             r.problem("$.plugins", "must be an array of plugin objects, not " + ConfigReader.kind(node));
             return new Plugins(plugins, null);
         }
-        boolean otelSeen = false;
         for (int i = 0; i < node.size(); i++) {
             String path = "$.plugins[" + i + "]";
             JsonNode p = node.get(i);
@@ -51,10 +50,9 @@ final class PluginsReader {
             if (!name.equals("otel")) {
                 r.warn(path + " plugin \"" + name + "\" is not supported by Heimdall; it is ignored");
             } else if (enabled) {
-                if (otelSeen) {
+                if (otel != null) {
                     r.problem(path, "a second enabled otel plugin; keep one");
                 }
-                otelSeen = true;
                 otel = otel(path + ".config", config);
             }
             plugins.add(new PluginConfig(name, enabled, config));

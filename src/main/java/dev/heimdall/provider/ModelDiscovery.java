@@ -7,7 +7,10 @@ import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
@@ -21,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -93,14 +97,34 @@ public class ModelDiscovery {
         }
         p.network().extraHeaders().forEach((name, value) -> options.putHeader(name, value.value()));
         List<String> previous = current.byProvider().getOrDefault(p.name(), List.of());
-        return clients.forNetwork(p.network()).request(options)
-                .compose(req -> req.send())
-                .compose(res -> res.statusCode() == 200 ? res.body()
-                        : Future.failedFuture("HTTP " + res.statusCode()))
+        // A deadline for the whole call: the client's timeout is per idle gap, and an upstream may trickle.
+        Promise<Buffer> answer = Promise.promise();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        long deadline = vertx.setTimer(CALL_TIMEOUT.toMillis(), id -> {
+            if (answer.tryFail("no answer in " + CALL_TIMEOUT.toSeconds() + " s") && sent.get() != null) {
+                sent.get().reset();
+            }
+        });
+        clients.forNetwork(p.network()).request(options)
+                .compose(req -> {
+                    sent.set(req);
+                    return req.send();
+                })
+                .compose(res -> res.statusCode() == 200 ? res.body() : Future.failedFuture("HTTP " + res.statusCode()))
+                .onComplete(ar -> {
+                    vertx.cancelTimer(deadline);
+                    if (ar.succeeded()) {
+                        answer.tryComplete(ar.result());
+                    } else {
+                        answer.tryFail(ar.cause());
+                    }
+                });
+        return answer.future()
                 .map(ModelDiscovery::ids)
                 .recover(e -> {
                     LOG.infof("Provider '%s' did not list its models (%s); keeping %d known", p.name(),
-                            e.getMessage() != null && e.getMessage().startsWith("HTTP ") ? e.getMessage() : e.getClass().getSimpleName(),
+                            e.getMessage() != null && (e.getMessage().startsWith("HTTP ") || e.getMessage().startsWith("no answer"))
+                                    ? e.getMessage() : e.getClass().getSimpleName(),
                             previous.size());
                     return Future.succeededFuture(previous);
                 })
@@ -108,7 +132,7 @@ public class ModelDiscovery {
     }
 
     /** The ids of {@code {"data": [{"id": ...}]}}; anything else in the body is ignored. */
-    private static List<String> ids(io.vertx.core.buffer.Buffer body) {
+    private static List<String> ids(Buffer body) {
         JsonArray data = new JsonObject(body).getJsonArray("data");
         List<String> ids = new ArrayList<>();
         if (data != null) {

@@ -117,7 +117,11 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
         }
     }
 
-    /** One pass over one body: text is copied from it as the raw JSON the client wrote, not decoded and re-encoded. */
+    /**
+     * One pass over one body: text is copied from it as the raw JSON the client wrote, not decoded and
+     * re-encoded. The copy is valid UTF-8 because the body is: the gateway refuses any other at intake
+     * (api.Utf8, strict), and OTLP's string values must be (one invalid value fails the whole batch).
+     */
     private record Reader(byte[] body) {
 
     RequestFacts read(boolean content, int contentLimit) {

@@ -37,7 +37,7 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Stri
                 return EMPTY;
             }
             Reader r = new Reader("message");
-            return r.object(captured, 0, captured.length) ? r.summary(true) : EMPTY;
+            return r.object(captured, 0, captured.length) ? r.summary(r.choices) : EMPTY;
         }
         return fromEvents(captured, capture.whole());
     }
@@ -84,8 +84,9 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Stri
             this.messageField = messageField;
         }
 
+        /** What was read; the text only when {@code withContent} (an answer with choices, a whole stream). */
         ResponseSummary summary(boolean withContent) {
-            return new ResponseSummary(id, model, List.copyOf(finish), withContent && choices ? content.toString() : null);
+            return new ResponseSummary(id, model, List.copyOf(finish), withContent ? content.toString() : null);
         }
 
         /** One object; false when it is not valid JSON (what it said before the fault is kept). */
@@ -103,8 +104,12 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Stri
                         model = model == null ? p.getText() : model;
                     } else if (field.equals("choices") && v == JsonToken.START_ARRAY) {
                         choices = true;
-                        while (p.nextToken() == JsonToken.START_OBJECT) {
-                            choice(p);
+                        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                            if (t == JsonToken.START_OBJECT) {
+                                choice(p);
+                            } else {
+                                p.skipChildren();
+                            }
                         }
                     } else {
                         p.skipChildren();
@@ -118,18 +123,20 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Stri
 
         /** Finish reason and text of a choice; chat puts text in {@code message}/{@code delta}, completions in {@code text}. */
         private void choice(JsonParser p) throws IOException {
+            String messageText = null;
+            String text = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
                 if (field.equals("finish_reason") && v == JsonToken.VALUE_STRING && !p.getText().isEmpty()) {
                     finish.add(p.getText());
                 } else if (field.equals("text") && v == JsonToken.VALUE_STRING) {
-                    content.append(p.getText());
+                    text = p.getText();
                 } else if (field.equals(messageField) && v == JsonToken.START_OBJECT) {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String inner = p.currentName();
                         if (p.nextToken() == JsonToken.VALUE_STRING && inner.equals("content")) {
-                            content.append(p.getText());
+                            messageText = p.getText();
                         } else {
                             p.skipChildren();
                         }
@@ -137,6 +144,12 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Stri
                 } else {
                     p.skipChildren();
                 }
+            }
+            // A message's content when there is one, else a completion's text: one text per choice.
+            if (messageText != null) {
+                content.append(messageText);
+            } else if (text != null) {
+                content.append(text);
             }
         }
     }

@@ -39,8 +39,9 @@ public class Telemetry implements ExchangeListener {
     @Override
     public void started(Exchange ex) {
         String traceparent = ex.header("traceparent");
-        if (traceparent != null && !TRACEPARENT.matcher(traceparent).matches()) {
-            traceparent = null;
+        if (traceparent != null && (!TRACEPARENT.matcher(traceparent).matches() || traceparent.startsWith("00000000000000000000000000000000", 3)
+                || traceparent.startsWith("0000000000000000", 36))) {
+            traceparent = null; // W3C: all-zero ids are invalid; the request starts a trace of its own
         }
         if (!tracing.on()) {
             ex.clientTraceparent(traceparent); // not tracing: the client's trace still reaches the upstream

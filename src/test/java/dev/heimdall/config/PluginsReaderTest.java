@@ -59,7 +59,9 @@ class PluginsReaderTest {
         List<ConfigProblem> p = r.problems();
         assertProblem(p, "$.plugins[0].config.collector_url", "absolute http:// or https:// URL");
         assertProblem(p, "$.plugins[0].config.headers.X", "environment variable UNSET is not set");
-        assertProblem(p, "$.plugins[1]", "a second enabled otel plugin");
+        // The first one's URL is invalid, so the second is the plugin in force; "yes" enables the third.
+        assertProblem(p, "$.plugins[2]", "a second enabled otel plugin");
+        assertFalse(p.stream().anyMatch(x -> x.path().startsWith("$.plugins[1]")), p.toString());
         assertProblem(p, "$.plugins[2].enabled", "true or false");
         assertProblem(p, "$.plugins[3]", "must be an object with a \"name\"");
         assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("$.plugins[0].config.protocol")), r.warnings().toString());

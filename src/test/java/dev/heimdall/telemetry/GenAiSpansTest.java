@@ -80,6 +80,22 @@ class GenAiSpansTest {
     }
 
     @Test
+    void anAnswerIsReadPastOddChoicesAndGivesOneTextPerChoice() {
+        Exchange ex = new Exchanges(List.of()).begin(Exchange.Dialect.OPENAI, "chat", MultiMap.caseInsensitiveMultiMap());
+        ex.trace(new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", null, TraceContext.newSpanId(), "01"), null, null, true);
+        ex.request("openai/glm-5", false, "{\"model\":\"openai/glm-5\",\"messages\":[]}".getBytes(StandardCharsets.UTF_8));
+        ex.attemptStarted("openai", "glm-5", "primary", "127.0.0.1", 8000);
+        ex.answerStarted(200, false);
+        ex.answerChunk(Buffer.buffer("{\"choices\":[null,{\"message\":{\"content\":\"chat text\"},\"text\":\"legacy text\","
+                + "\"finish_reason\":\"stop\"}],\"id\":\"late-id\"}"));
+        ex.complete(200, null);
+        var a = GenAiSpans.of(ex, CONTENT_LIMIT).get(0).attributes();
+        assertEquals("late-id", a.get("gen_ai.response.id"), "fields after a null choice are still read");
+        assertEquals("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"chat text\"}],\"finish_reason\":\"stop\"}]",
+                a.get("gen_ai.output.messages"));
+    }
+
+    @Test
     void textIsCopiedAsTheClientEscapedItAndStaysValidJson() {
         String body = "{\"model\":\"m\",\"messages\":[{\"content\":\"say \\\"hi\\\" \\\\\",\"role\":\"system\"},"
                 + "{\"role\":\"user\",\"content\":[{\"text\":\"caf\\u00e9 \\\\\\\"q\\\"\",\"type\":\"text\"}]}]}";

@@ -2,6 +2,7 @@ package dev.heimdall.telemetry;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -243,6 +244,16 @@ class TelemetryTest {
         assertEquals(parent, trace.get(0).parentSpanId());
         String sent = upstream.receivedList().get(0).headers().get("traceparent");
         assertEquals("00-" + traceId + "-" + trace.get(0).spanId() + "-01", sent, "the upstream continues the generation's span");
+    }
+
+    @Test
+    void anAllZeroTraceparentIsInvalidAndStartsANewTrace() throws Exception {
+        String model = "openai/traced-" + UUID.randomUUID();
+        chat("{\"model\": \"" + model + "\", \"messages\": []}", "traceparent",
+                "00-00000000000000000000000000000000-0000000000000000-01").then().statusCode(200);
+        ReceivedSpan root = trace(model).get(0);
+        assertNotEquals("00000000000000000000000000000000", root.traceId());
+        assertEquals("", root.parentSpanId(), "a root span: the client's ids were not valid W3C ids");
     }
 
     @Test
