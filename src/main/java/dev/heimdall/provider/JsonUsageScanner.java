@@ -91,8 +91,26 @@ final class JsonUsageScanner {
         return ctx.inObject() && ctx.getParent() != null && ctx.getParent().inRoot();
     }
 
+    /** What the answer reported; the scan ends here (later bytes are not read). */
     Usage usage() {
+        end();
         return Usage.reported(input, output, cached);
+    }
+
+    /**
+     * Closes the parser: that is when Jackson merges the field names it met into its shared table, so the
+     * next answer's parser finds "choices", "usage"... there instead of adding (and interning) each again.
+     */
+    private void end() {
+        broken = true;
+        if (parser != null) {
+            try {
+                parser.close();
+            } catch (IOException e) {
+                // nothing to release beyond the symbols
+            }
+            parser = null;
+        }
     }
 
     String model() {
