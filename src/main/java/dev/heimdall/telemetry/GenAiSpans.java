@@ -4,7 +4,6 @@ import dev.heimdall.exchange.AttemptRecord;
 import dev.heimdall.exchange.Exchange;
 import dev.heimdall.exchange.TraceContext;
 import dev.heimdall.exchange.Usage;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,8 +19,6 @@ import java.util.List;
  * telemetry thread from what the exchange recorded.
  */
 final class GenAiSpans {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private GenAiSpans() {
     }
@@ -114,7 +111,7 @@ final class GenAiSpans {
     /** The answer as GenAI output messages: one assistant message with one text part. */
     private static byte[] outputMessages(String text, String finishReason) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 96);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = RequestFacts.JSON.createGenerator(out)) {
             g.writeStartArray();
             g.writeStartObject();
             g.writeStringField("role", "assistant");

@@ -226,7 +226,7 @@ final class OtlpTraceEncoder {
         return 1 + varintSize(n) + n;
     }
 
-    static int varintSize(long v) {
+    private static int varintSize(long v) {
         int n = 1;
         while ((v & ~0x7FL) != 0) {
             v >>>= 7;
@@ -236,7 +236,7 @@ final class OtlpTraceEncoder {
     }
 
     /** UTF-8 length as {@link Writer#utf8} writes it: an unpaired surrogate becomes '?', as String.getBytes does. */
-    static int utf8Length(String s) {
+    private static int utf8Length(String s) {
         int n = s.length();
         int bytes = n;
         for (int i = 0; i < n; i++) {

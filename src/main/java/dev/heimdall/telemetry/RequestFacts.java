@@ -22,7 +22,8 @@ import java.util.Map;
  */
 record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<String> stop, String user, byte[] inputMessages) {
 
-    private static final JsonFactory JSON = JsonFactory.builder()
+    /** The telemetry thread's one factory (requests, answers, output messages): no length limit, as bodies are already bounded. */
+    static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).maxNestingDepth(512).build())
             .build();
     private static final Map<String, String> DOUBLE_PARAMS = Map.of(

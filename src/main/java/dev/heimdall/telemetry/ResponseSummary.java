@@ -1,9 +1,7 @@
 package dev.heimdall.telemetry;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.heimdall.exchange.ResponseCapture;
 import java.io.IOException;
 import java.util.LinkedHashSet;
@@ -19,10 +17,6 @@ import java.util.Set;
 record ResponseSummary(String id, String model, List<String> finishReasons, String content) {
 
     static final ResponseSummary EMPTY = new ResponseSummary(null, null, List.of(), null);
-
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).maxNestingDepth(512).build())
-            .build();
 
     static ResponseSummary of(ResponseCapture capture, boolean eventStream) {
         if (capture == null) {
@@ -91,7 +85,7 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Stri
 
         /** One object; false when it is not valid JSON (what it said before the fault is kept). */
         boolean object(byte[] bytes, int offset, int length) {
-            try (JsonParser p = JSON.createParser(bytes, offset, length)) {
+            try (JsonParser p = RequestFacts.JSON.createParser(bytes, offset, length)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     return false;
                 }

@@ -1,12 +1,12 @@
 package dev.heimdall.config;
 
 import static dev.heimdall.config.ConfigParserTest.assertProblem;
+import static dev.heimdall.config.ConfigParserTest.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,18 +16,10 @@ class AliasesReaderTest {
 
     private static List<ConfigProblem> problems(String json) {
         ConfigReader r = new ConfigReader(name -> null);
-        JsonNode root = root(json);
+        JsonNode root = tree(json);
         Map<String, ProviderConfig> providers = new ProvidersReader(r).read(root.get("providers"));
         new AliasesReader(r).read(root.get("aliases"), providers);
         return r.problems();
-    }
-
-    private static JsonNode root(String json) {
-        try {
-            return ConfigJson.read(json.getBytes(StandardCharsets.UTF_8), "config.json");
-        } catch (InvalidConfigException e) {
-            throw new IllegalArgumentException("not JSON: " + json, e);
-        }
     }
 
     @Test
@@ -41,7 +33,7 @@ class AliasesReaderTest {
     @Test
     void anAliasKeepsItsTargetsInOrder() {
         ConfigReader r = new ConfigReader(name -> null);
-        JsonNode root = root("{\"providers\": {\"openai\": {}, \"groq\": {}}, \"aliases\": {\"fast\": [\"groq/l\", \"openai/g\"]}}");
+        JsonNode root = tree("{\"providers\": {\"openai\": {}, \"groq\": {}}, \"aliases\": {\"fast\": [\"groq/l\", \"openai/g\"]}}");
         var aliases = new AliasesReader(r).read(root.get("aliases"), new ProvidersReader(r).read(root.get("providers")));
         assertEquals(List.of(), r.problems());
         assertEquals(List.of("groq/l", "openai/g"), aliases.get("fast").targets());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,15 @@ class ConfigParserTest {
 
     static List<ConfigProblem> problems(String json) {
         return assertThrows(InvalidConfigException.class, () -> parse(json)).problems();
+    }
+
+    /** A config.json text as the tree the readers take; test input is always valid JSON. */
+    static JsonNode tree(String json) {
+        try {
+            return ConfigJson.read(json.getBytes(StandardCharsets.UTF_8), "config.json");
+        } catch (InvalidConfigException e) {
+            throw new IllegalArgumentException("not JSON: " + json, e);
+        }
     }
 
     static void assertProblem(List<ConfigProblem> problems, String path, String reasonPart) {

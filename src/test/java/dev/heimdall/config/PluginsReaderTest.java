@@ -1,12 +1,12 @@
 package dev.heimdall.config;
 
 import static dev.heimdall.config.ConfigParserTest.assertProblem;
+import static dev.heimdall.config.ConfigParserTest.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,15 +17,7 @@ class PluginsReaderTest {
     private final ConfigReader r = new ConfigReader(name -> name.equals("LANGFUSE_AUTH") ? "Basic cGs6c2s=" : null);
 
     private PluginsReader.Plugins read(String pluginsJson) {
-        return new PluginsReader(r).read(root(pluginsJson));
-    }
-
-    private static JsonNode root(String json) {
-        try {
-            return ConfigJson.read(json.getBytes(StandardCharsets.UTF_8), "config.json");
-        } catch (InvalidConfigException e) {
-            throw new IllegalArgumentException("not JSON: " + json, e);
-        }
+        return new PluginsReader(r).read(tree(pluginsJson));
     }
 
     @Test

@@ -1,12 +1,12 @@
 package dev.heimdall.config;
 
 import static dev.heimdall.config.ConfigParserTest.assertProblem;
+import static dev.heimdall.config.ConfigParserTest.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ class ProvidersReaderTest {
     }
 
     private static Map<String, ProviderConfig> read(ConfigReader r, String json) {
-        JsonNode root = root(json);
+        JsonNode root = tree(json);
         if (root.has("version")) {
             r.version(root.get("version").intValue());
         }
@@ -31,14 +31,6 @@ class ProvidersReaderTest {
         ConfigReader r = new ConfigReader(name -> null);
         read(r, json);
         return r.problems();
-    }
-
-    private static JsonNode root(String json) {
-        try {
-            return ConfigJson.read(json.getBytes(StandardCharsets.UTF_8), "config.json");
-        } catch (InvalidConfigException e) {
-            throw new IllegalArgumentException("not JSON: " + json, e);
-        }
     }
 
     @Test
