@@ -7,6 +7,7 @@ import dev.heimdall.store.ConfigStore;
 import dev.heimdall.store.Database;
 import dev.heimdall.store.StoredEntity;
 import dev.heimdall.testing.GatewayTestResource;
+import dev.heimdall.testing.TestDatabase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.sqlite.SQLiteDataSource;
 
@@ -40,10 +42,9 @@ class CrashDuringImportIT {
     }
 
     static String storedHash(Path db) {
-        SQLiteDataSource ds = new SQLiteDataSource();
-        ds.setUrl("jdbc:sqlite:" + db);
+        SQLiteDataSource ds = TestDatabase.dataSource(db);
         List<ConfigJson.Entity> entities = new ArrayList<>();
-        for (StoredEntity s : new ConfigStore(new Database(ds)).loadAll()) {
+        for (StoredEntity s : new ConfigStore(new Database(ds, Flyway.configure().dataSource(ds).load())).loadAll()) {
             entities.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
         }
         return ConfigJson.hash(ConfigJson.join(entities));

@@ -3,6 +3,7 @@ package dev.heimdall.store;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 
 /** Wires the store classes to the datasource Quarkus configures from {@code quarkus.datasource.*}. */
 @ApplicationScoped
@@ -10,8 +11,8 @@ public class StoreProducer {
 
     @Produces
     @ApplicationScoped
-    Database database(DataSource dataSource) {
-        return new Database(dataSource);
+    Database database(DataSource dataSource, Flyway flyway) {
+        return new Database(dataSource, flyway);
     }
 
     @Produces

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heimdall.store.ConfigStore;
 import dev.heimdall.store.Database;
+import dev.heimdall.testing.TestDatabase;
 import dev.heimdall.testing.RecordingEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +39,7 @@ class ConfigServiceTest {
             """;
 
     ConfigService service(Map<String, String> env) {
-        SQLiteDataSource ds = new SQLiteDataSource();
-        ds.setUrl("jdbc:sqlite:" + dir.resolve("config.db"));
-        Database db = new Database(ds);
-        db.migrate();
+        Database db = TestDatabase.open(dir.resolve("config.db"));
         Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
         return new ConfigService(new ConfigStore(db), dir.resolve("config.json"), events, env::get, clock);
     }

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.SQLiteDataSource;
+import dev.heimdall.testing.TestDatabase;
 
 class ConfigStoreTest {
 
@@ -21,11 +21,7 @@ class ConfigStoreTest {
     ConfigStore store;
 
     static Database open(Path file) {
-        SQLiteDataSource ds = new SQLiteDataSource();
-        ds.setUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&busy_timeout=5000");
-        Database db = new Database(ds);
-        db.migrate();
-        return db;
+        return TestDatabase.open(file);
     }
 
     @BeforeEach
@@ -85,11 +81,5 @@ class ConfigStoreTest {
         store.importEntities("c1", List.of(provider("openai", "h1")), 1_000);
         Database again = open(dir.resolve("config.db"));
         assertEquals(1, new ConfigStore(again).loadAll().size());
-    }
-
-    @Test
-    void statementsSplitOnLineEndingSemicolons() {
-        assertEquals(List.of("CREATE TABLE a (x TEXT)", "CREATE TABLE b (y TEXT)"),
-                Database.statements("-- comment; here\nCREATE TABLE a (x TEXT);\n\nCREATE TABLE b (y TEXT);\n"));
     }
 }

@@ -1,0 +1,27 @@
+package dev.heimdall.testing;
+
+import dev.heimdall.store.Database;
+import java.nio.file.Path;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteDataSource;
+
+/** A real SQLite file with the gateway's schema, for tests that run without Quarkus. */
+public final class TestDatabase {
+
+    private TestDatabase() {
+    }
+
+    public static SQLiteDataSource dataSource(Path file) {
+        SQLiteDataSource ds = new SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&busy_timeout=5000");
+        return ds;
+    }
+
+    /** Opens (creating if needed) and migrates the file, as the gateway does at start-up. */
+    public static Database open(Path file) {
+        SQLiteDataSource ds = dataSource(file);
+        Database db = new Database(ds, Flyway.configure().dataSource(ds).load());
+        db.migrate();
+        return db;
+    }
+}
