@@ -7,6 +7,10 @@ import dev.heimdall.exchange.Exchange;
 import dev.heimdall.exchange.Exchanges;
 import dev.heimdall.execution.Execution;
 import dev.heimdall.execution.PlanExecutor;
+import dev.heimdall.governance.Governance;
+import dev.heimdall.governance.GovernanceRefusal;
+import dev.heimdall.governance.KeyPolicy;
+import dev.heimdall.governance.LimitStore.Verdict;
 import dev.heimdall.provider.Endpoint;
 import dev.heimdall.provider.InferenceRequest;
 import dev.heimdall.provider.OpenAiError;
@@ -29,8 +33,9 @@ import java.util.stream.Collectors;
 
 /**
  * POST /v1/chat/completions, /v1/completions, /v1/embeddings in OpenAI's dialect: starts the request's
- * {@link Exchange}, reads the body within the size limit, scans it, resolves the model and its fallbacks,
- * has the {@link PlanExecutor} run the attempts and relays the answer or renders the error in OpenAI's
+ * {@link Exchange}, reads the body within the size limit, scans it, has {@link Governance} identify the
+ * virtual key, resolves the model and its fallbacks (as far as the key allows), admits the request against
+ * the key's limits, has the {@link PlanExecutor} run the attempts and relays the answer or renders the error in OpenAI's
  * shape. Every path ends in exactly one {@link Exchange#complete}, before the response is ended. Runs
  * entirely on the event loop; nothing here blocks.
  */
@@ -48,9 +53,11 @@ public class InferenceHandler {
     private final PlanExecutor executor;
     private final InFlightLimit limit;
     private final Exchanges exchanges;
+    private final Governance governance;
 
     public InferenceHandler(ConfigService configs, RoutingTable routing, OpenAiPassthrough passthrough, PlanExecutor executor,
-            InFlightLimit limit, Exchanges exchanges) {
+            InFlightLimit limit, Exchanges exchanges, Governance governance) {
+        this.governance = governance;
         this.configs = configs;
         this.routing = routing;
         this.passthrough = passthrough;
@@ -111,21 +118,56 @@ public class InferenceHandler {
     private void dispatch(RoutingContext ctx, Endpoint endpoint, byte[] body, Exchange exchange) {
         InferenceRequest request;
         List<Target> targets;
+        KeyPolicy key = null;
         try {
             request = RequestScanner.scan(endpoint, body);
             exchange.request(request.model(), request.stream(), body);
+            exchange.onComplete(() -> governance.price(exchange));
+            // Who is calling comes first: an unknown key learns nothing about the models.
+            if (governance.active()) {
+                key = governance.identify(ctx.request().headers());
+            }
             targets = targets(request);
+            if (key != null) {
+                targets = governance.restrict(key, targets);
+            }
         } catch (RuntimeException e) {
-            reject(ctx, exchange, Responses.toError(e), false);
+            refuse(ctx, exchange, e);
             return;
         }
+        if (key == null) {
+            execute(ctx, targets, request, exchange, null);
+            return;
+        }
+        List<Target> allowed = targets;
+        governance.admit(key, targets.get(0), request, exchange).onComplete(admitted -> {
+            if (admitted.failed()) {
+                refuse(ctx, exchange, admitted.cause());
+            } else {
+                execute(ctx, allowed, request, exchange, admitted.result());
+            }
+        });
+    }
+
+    private void execute(RoutingContext ctx, List<Target> targets, InferenceRequest request, Exchange exchange, Verdict admitted) {
         executor.execute(targets, request, exchange).onComplete(ar -> {
             if (ar.failed()) {
                 reject(ctx, exchange, Responses.toError(ar.cause()), false);
             } else {
+                if (admitted != null) {
+                    governance.rateLimitHeaders(admitted, ctx.response().headers());
+                }
                 respond(ctx, ar.result(), exchange);
             }
         });
+    }
+
+    /** A refusal before any upstream call: the error, with Retry-After when waiting for a window helps. */
+    private static void refuse(RoutingContext ctx, Exchange exchange, Throwable failure) {
+        if (failure instanceof GovernanceRefusal g && g.retryAfterSeconds() > 0) {
+            ctx.response().putHeader("Retry-After", Long.toString(g.retryAfterSeconds()));
+        }
+        reject(ctx, exchange, Responses.toError(failure), false);
     }
 
     /** Answers with an error before any upstream answered, and completes the exchange. */

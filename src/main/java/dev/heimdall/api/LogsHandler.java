@@ -54,7 +54,8 @@ public class LogsHandler {
                 .put("model", e.model()).put("key_name", e.keyName()).put("status", e.status()).put("error_type", e.errorType())
                 .put("stream", e.stream()).put("attempts", e.attempts()).put("latency_ms", e.latencyMillis())
                 .put("overhead_ms", e.overheadMillis()).put("ttft_ms", e.ttftMillis())
-                .put("input_tokens", e.inputTokens()).put("output_tokens", e.outputTokens());
+                .put("input_tokens", e.inputTokens()).put("output_tokens", e.outputTokens()).put("cost_usd", e.costUsd())
+                .put("virtual_key", e.virtualKey());
     }
 
     private static String param(RoutingContext ctx, String name) {

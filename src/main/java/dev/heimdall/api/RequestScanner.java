@@ -46,6 +46,7 @@ public final class RequestScanner {
         int fallbacksEnd = -1;
         int objectStart;
         StreamOptions streamOptions = StreamOptions.ABSENT;
+        long maxOutputTokens = -1;
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("invalid_json", null, "The request body must be a JSON object.");
@@ -73,6 +74,12 @@ public final class RequestScanner {
                         }
                     }
                     case "stream_options" -> streamOptions = streamOptions(p, value);
+                    case "max_tokens", "max_completion_tokens" -> {
+                        // Only a bound for governance's reservation; the upstream validates the value itself.
+                        if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                            maxOutputTokens = Math.max(maxOutputTokens, p.getLongValue());
+                        }
+                    }
                     case "fallbacks" -> {
                         fallbacks = fallbacks(p, value);
                         fallbacksStart = fieldStart;
@@ -114,7 +121,7 @@ public final class RequestScanner {
             fallbacksEnd = span[1];
         }
         return new InferenceRequest(endpoint, body, objectStart, modelStart, modelEnd, model, stream, fallbacks, fallbacksStart,
-                fallbacksEnd, streamOptions);
+                fallbacksEnd, streamOptions, maxOutputTokens);
     }
 
     /** Where {@code stream_options} and its {@code include_usage} sit, so the gateway can ask for usage itself. */

@@ -1,5 +1,6 @@
 package dev.heimdall.api;
 
+import dev.heimdall.governance.GovernanceRefusal;
 import dev.heimdall.provider.OpenAiError;
 import dev.heimdall.provider.OpenAiPassthrough;
 import dev.heimdall.provider.UpstreamFailure;
@@ -80,6 +81,15 @@ final class Responses {
         }
         if (failure instanceof RoutingException e) {
             return OpenAiError.invalidRequest(e.status(), e.code(), "model", e.getMessage());
+        }
+        if (failure instanceof GovernanceRefusal e) {
+            String type = switch (e.status()) {
+                case 401 -> "authentication_error";
+                case 402 -> "insufficient_quota";
+                case 429 -> "rate_limit_error";
+                default -> "permission_error";
+            };
+            return new OpenAiError(e.status(), type, e.code(), null, e.getMessage());
         }
         if (failure instanceof UpstreamFailure e) {
             return OpenAiError.upstream(e.status(), e.code(), e.getMessage());

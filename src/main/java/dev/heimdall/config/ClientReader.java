@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Bifrost's {@code client} section, the parts Heimdall acts on: body size, content logging, the
- * request log and its retention.
+ * request log and its retention, whether inference needs a virtual key.
  */
 final class ClientReader {
 
@@ -28,6 +28,9 @@ final class ClientReader {
         int retention = r.integer("$.client.log_retention_days", node.get("log_retention_days"),
                 ClientConfig.DEFAULTS.logRetentionDays(), 1, 36_500);
         boolean logging = r.bool("$.client.enable_logging", node.get("enable_logging"), true);
-        return new ClientConfig(body, noContent, retention, logging);
+        // enforce_governance_header is the older name of the same switch.
+        boolean legacy = r.bool("$.client.enforce_governance_header", node.get("enforce_governance_header"), false);
+        boolean enforce = r.bool("$.client.enforce_auth_on_inference", node.get("enforce_auth_on_inference"), legacy);
+        return new ClientConfig(body, noContent, retention, logging, enforce);
     }
 }

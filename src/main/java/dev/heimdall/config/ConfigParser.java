@@ -9,15 +9,16 @@ import java.util.function.UnaryOperator;
 /**
  * Validates a config.json tree (Bifrost Gateway Mode schema plus Heimdall's {@code aliases}) and builds
  * a {@link GatewayConfig}: the top level here, each section by its own reader ({@link ProvidersReader},
- * {@link AliasesReader}, {@link PluginsReader}, {@link ClientReader}) over one shared {@link ConfigReader},
+ * {@link AliasesReader}, {@link PluginsReader}, {@link ClientReader}, {@link GovernanceReader}) over one shared {@link ConfigReader},
  * which collects every problem with its JSON path before failing, so one run of the gateway tells an
  * operator everything that is wrong. Messages never contain secret values.
  */
 public final class ConfigParser {
 
-    private static final Set<String> HEIMDALL_SECTIONS = Set.of("$schema", "providers", "plugins", "client", "aliases", "version");
+    private static final Set<String> HEIMDALL_SECTIONS = Set.of("$schema", "providers", "plugins", "client", "aliases", "version",
+            "governance");
     /** Bifrost sections Heimdall reads without acting on; they are reported once, not rejected. */
-    private static final Set<String> BIFROST_SECTIONS = Set.of("governance", "mcp", "vector_store", "config_store",
+    private static final Set<String> BIFROST_SECTIONS = Set.of("mcp", "vector_store", "config_store",
             "logs_store", "cluster_config", "auth_config", "encryption_key", "framework", "server", "source_of_truth",
             "env_label", "webhooks", "alerts", "saml_config", "scim_config", "load_balancer_config", "guardrails_config");
 
@@ -58,6 +59,7 @@ public final class ConfigParser {
         Map<String, AliasConfig> aliases = new AliasesReader(r).read(root.get("aliases"), providers);
         PluginsReader.Plugins plugins = new PluginsReader(r).read(root.get("plugins"));
         ClientConfig client = new ClientReader(r).read(root.get("client"));
-        return new GatewayConfig(providers, aliases, plugins.all(), client, plugins.otel());
+        GovernanceConfig governance = new GovernanceReader(r).read(root.get("governance"), providers, client.enforceAuthOnInference());
+        return new GatewayConfig(providers, aliases, plugins.all(), client, plugins.otel(), governance);
     }
 }

@@ -112,6 +112,39 @@ final class ConfigReader {
         return node.textValue();
     }
 
+    /**
+     * A list of {@code noun} names ({@code models}, {@code allowed_models}, {@code key_ids}): absent or
+     * {@code ["*"]} allows all; an empty list allows nothing in version 2 (said in a warning ending in
+     * {@code emptyMeans}) and all in version 1.
+     */
+    ModelFilter allowList(String path, JsonNode node, String noun, String emptyMeans) {
+        if (node == null || node.isNull()) {
+            return ModelFilter.ALL;
+        }
+        if (!node.isArray()) {
+            problem(path, "must be an array of " + noun + " names, not " + kind(node));
+            return ModelFilter.ALL;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode m = node.get(i);
+            if (!m.isTextual() || m.textValue().isBlank()) {
+                problem(path + "[" + i + "]", "must be a non-empty " + noun + " name");
+            } else if (m.textValue().equals("*")) {
+                return ModelFilter.ALL;
+            } else {
+                names.add(m.textValue());
+            }
+        }
+        if (names.isEmpty()) {
+            if (version == 1) {
+                return ModelFilter.ALL;
+            }
+            warn(path + " is empty, so " + emptyMeans + " (use [\"*\"] for all " + noun + "s, or \"version\": 1)");
+        }
+        return new ModelFilter(false, names);
+    }
+
     /** A model-name map (key aliases): public name to upstream name. */
     Map<String, String> modelNameMap(String path, JsonNode node) {
         Map<String, String> map = new LinkedHashMap<>();

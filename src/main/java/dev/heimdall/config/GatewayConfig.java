@@ -9,7 +9,8 @@ public record GatewayConfig(
         Map<String, AliasConfig> aliases,
         List<PluginConfig> plugins,
         ClientConfig client,
-        OtelConfig otel) {
+        OtelConfig otel,
+        GovernanceConfig governance) {
 
     public GatewayConfig {
         providers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(providers));
@@ -18,6 +19,6 @@ public record GatewayConfig(
     }
 
     public static GatewayConfig empty() {
-        return new GatewayConfig(Map.of(), Map.of(), List.of(), ClientConfig.DEFAULTS, null);
+        return new GatewayConfig(Map.of(), Map.of(), List.of(), ClientConfig.DEFAULTS, null, GovernanceConfig.NONE);
     }
 }

@@ -3,7 +3,8 @@ package dev.heimdall.config;
 import java.util.List;
 
 /**
- * Which models a key may serve. {@code all} comes from a missing {@code models} field or {@code ["*"]};
+ * Which names (models a key serves, models or keys a virtual key may use) a list allows. {@code all} comes
+ * from a missing list or {@code ["*"]};
  * otherwise only the listed names (Bifrost's v2 semantics: an empty list serves nothing).
  */
 public record ModelFilter(boolean all, List<String> names) {

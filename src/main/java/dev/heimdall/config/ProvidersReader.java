@@ -121,7 +121,7 @@ final class ProvidersReader {
                     weight = w.doubleValue();
                 }
             }
-            ModelFilter models = models(keyPath + ".models", k.get("models"));
+            ModelFilter models = r.allowList(keyPath + ".models", k.get("models"), "model", "this key serves no model");
             Map<String, String> aliases = r.modelNameMap(keyPath + ".aliases", k.get("aliases"));
             boolean enabled = r.bool(keyPath + ".enabled", k.get("enabled"), true);
             if (value != null && enabled) {
@@ -129,34 +129,6 @@ final class ProvidersReader {
             }
         }
         return keys;
-    }
-
-    private ModelFilter models(String path, JsonNode node) {
-        if (node == null || node.isNull()) {
-            return ModelFilter.ALL;
-        }
-        if (!node.isArray()) {
-            r.problem(path, "must be an array of model names, not " + ConfigReader.kind(node));
-            return ModelFilter.ALL;
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode m = node.get(i);
-            if (!m.isTextual() || m.textValue().isBlank()) {
-                r.problem(path + "[" + i + "]", "must be a non-empty model name");
-            } else if (m.textValue().equals("*")) {
-                return ModelFilter.ALL;
-            } else {
-                names.add(m.textValue());
-            }
-        }
-        if (names.isEmpty()) {
-            if (r.version() == 1) {
-                return ModelFilter.ALL;
-            }
-            r.warn(path + " is empty, so this key serves no model (use [\"*\"] for all models, or \"version\": 1)");
-        }
-        return new ModelFilter(false, names);
     }
 
     private NetworkConfig network(String path, BuiltInProvider kind, JsonNode node) {

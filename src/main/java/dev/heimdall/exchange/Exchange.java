@@ -9,8 +9,8 @@ import org.jboss.logging.Logger;
 /**
  * One inference request from its arrival to its one completion. Each stage puts what it learns here
  * (the request's fields, each upstream attempt, the answer's status, timing and usage) and after-the-answer
- * work hangs off {@link #complete}: the listeners given at creation, then callbacks a stage registered for
- * this request. Whatever the path (success, upstream error, timeout, client gone, overload, bad input),
+ * work hangs off {@link #complete}: first the callbacks a stage registered for this request (cost, settling
+ * governance's counters), then the listeners given at creation, which record the finished exchange. Whatever the path (success, upstream error, timeout, client gone, overload, bad input),
  * {@code complete} takes effect once; later calls are ignored.
  *
  * <p>Used from the request's event loop only. Listeners that hand the exchange to another thread do so
@@ -52,6 +52,8 @@ public final class Exchange {
     private Usage usage = Usage.NONE;
     private String responseModel;
     private int events;
+    private String virtualKey;
+    private Long costNanoUsd;
 
     private boolean clientGone;
     private Runnable onClientGone;
@@ -207,6 +209,24 @@ public final class Exchange {
         this.events = events;
     }
 
+    /** The virtual key's name (never its value) the request was admitted with; null without one. */
+    public void virtualKey(String name) {
+        this.virtualKey = name;
+    }
+
+    public String virtualKey() {
+        return virtualKey;
+    }
+
+    /** The answer's cost in nano-USD, set when the exchange completes; null when its usage or price is unknown. */
+    public void cost(Long nanoUsd) {
+        this.costNanoUsd = nanoUsd;
+    }
+
+    public Long costNanoUsd() {
+        return costNanoUsd;
+    }
+
     public int status() {
         return status;
     }
@@ -296,7 +316,7 @@ public final class Exchange {
 
     // ---- completion ------------------------------------------------------------------------------------
 
-    /** Registers work to run when this exchange completes (after the listeners). */
+    /** Registers work to run when this exchange completes (before the listeners record it). */
     public void onComplete(Runnable callback) {
         if (callbacks == null) {
             callbacks = new ArrayList<>(2);
@@ -326,13 +346,6 @@ public final class Exchange {
             last.endNanos = endNanos;
             last.status = status;
         }
-        for (ExchangeListener listener : listeners) {
-            try {
-                listener.completed(this);
-            } catch (RuntimeException e) {
-                LOG.error("An exchange listener failed; the others still run", e);
-            }
-        }
         if (callbacks != null) {
             for (Runnable callback : callbacks) {
                 try {
@@ -340,6 +353,13 @@ public final class Exchange {
                 } catch (RuntimeException e) {
                     LOG.error("An exchange completion callback failed; the others still run", e);
                 }
+            }
+        }
+        for (ExchangeListener listener : listeners) {
+            try {
+                listener.completed(this);
+            } catch (RuntimeException e) {
+                LOG.error("An exchange listener failed; the others still run", e);
             }
         }
     }

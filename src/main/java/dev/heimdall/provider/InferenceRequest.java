@@ -11,11 +11,14 @@ import java.util.List;
  * A client's request body as bytes, with the byte spans the gateway may rewrite: the top-level
  * {@code model} string ({@code modelStart} at its opening quote, {@code modelEnd} just past the closing
  * one), Bifrost's {@code fallbacks} field, which is the gateway's to act on and never goes upstream, and
- * {@code stream_options}, where the gateway asks for usage when a streaming client did not. Forwarding
+ * {@code stream_options}, where the gateway asks for usage when a streaming client did not; and
+ * {@code max_tokens} / {@code max_completion_tokens} ({@code maxOutputTokens}, -1 when absent), which bounds
+ * what governance reserves. Forwarding
  * rewrites only those bytes: every other field, known or not, reaches the upstream untouched.
  */
 public record InferenceRequest(Endpoint endpoint, byte[] body, int objectStart, int modelStart, int modelEnd, String model,
-        boolean stream, List<String> fallbacks, int fallbacksStart, int fallbacksEnd, StreamOptions streamOptions) {
+        boolean stream, List<String> fallbacks, int fallbacksStart, int fallbacksEnd, StreamOptions streamOptions,
+        long maxOutputTokens) {
 
     /**
      * The request's {@code stream_options}: its value's span ({@code start} &lt; 0 when absent), whether it is

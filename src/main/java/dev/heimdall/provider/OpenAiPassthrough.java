@@ -303,10 +303,12 @@ public class OpenAiPassthrough {
         return v != null && v.length() >= 6 ? text.replace(v, Secret.REDACTED) : text;
     }
 
+    /** The upstream's headers, except hop-by-hop ones and rate-limit headers the gateway set for the client's own limits. */
     private static void copyHeaders(MultiMap from, MultiMap to) {
         for (var e : from) {
-            if (!isHopByHop(e.getKey())) {
-                to.add(e.getKey(), e.getValue());
+            String name = e.getKey();
+            if (!isHopByHop(name) && !(name.regionMatches(true, 0, "x-ratelimit-", 0, 12) && to.contains(name))) {
+                to.add(name, e.getValue());
             }
         }
     }

@@ -23,7 +23,7 @@ public final class KeySelector {
         List<KeyConfig> candidates = new ArrayList<>(keys.size());
         List<KeyConfig> healthy = new ArrayList<>(keys.size());
         for (KeyConfig k : keys) {
-            if (k.serves(target.model()) && !setAside.contains(k.name())) {
+            if (k.serves(target.model()) && target.keys().allows(k.name()) && !setAside.contains(k.name())) {
                 candidates.add(k);
                 if (health.available(target.provider(), k)) {
                     healthy.add(k);

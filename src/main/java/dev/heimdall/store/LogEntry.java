@@ -1,7 +1,7 @@
 package dev.heimdall.store;
 
-/** One request-log row. Nullable fields are boxed; nothing here is content. */
+/** One request-log row. Nullable fields are boxed; nothing here is content, and a virtual key is named, never shown. */
 public record LogEntry(long id, long timestampMillis, String operation, String requestedModel, String provider, String model,
         String keyName, int status, String errorType, boolean stream, int attempts, double latencyMillis,
-        double overheadMillis, Double ttftMillis, Long inputTokens, Long outputTokens) {
+        double overheadMillis, Double ttftMillis, Long inputTokens, Long outputTokens, Double costUsd, String virtualKey) {
 }

@@ -23,8 +23,8 @@ public final class RequestLogStore {
     public void insert(List<LogEntry> entries) {
         db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO request_log (ts, operation, requested_model, provider, model,"
-                    + " key_name, status, error_type, stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " key_name, status, error_type, stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens,"
+                    + " cost_usd, virtual_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (LogEntry e : entries) {
                     s.setLong(1, e.timestampMillis());
                     s.setString(2, e.operation());
@@ -41,6 +41,8 @@ public final class RequestLogStore {
                     setNullable(s, 13, e.ttftMillis());
                     setNullable(s, 14, e.inputTokens());
                     setNullable(s, 15, e.outputTokens());
+                    setNullable(s, 16, e.costUsd());
+                    s.setString(17, e.virtualKey());
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -52,7 +54,8 @@ public final class RequestLogStore {
     /** Newest first; {@code beforeId} pages backwards (0 for the first page). */
     public List<LogEntry> page(Query q) {
         StringBuilder sql = new StringBuilder("SELECT id, ts, operation, requested_model, provider, model, key_name, status, error_type,"
-                + " stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens FROM request_log WHERE 1 = 1");
+                + " stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens, cost_usd, virtual_key FROM request_log"
+                + " WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (q.model() != null) {
             sql.append(" AND (model = ? OR requested_model = ?)");
@@ -91,7 +94,8 @@ public final class RequestLogStore {
                     while (rs.next()) {
                         out.add(new LogEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                                 rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9), rs.getInt(10) == 1, rs.getInt(11),
-                                rs.getDouble(12), rs.getDouble(13), nullableDouble(rs, 14), nullableLong(rs, 15), nullableLong(rs, 16)));
+                                rs.getDouble(12), rs.getDouble(13), nullableDouble(rs, 14), nullableLong(rs, 15), nullableLong(rs, 16),
+                                nullableDouble(rs, 17), rs.getString(18)));
                     }
                 }
             }

@@ -23,6 +23,12 @@ public class StoreProducer {
 
     @Produces
     @ApplicationScoped
+    CounterStore counterStore(Database database) {
+        return new CounterStore(database);
+    }
+
+    @Produces
+    @ApplicationScoped
     RequestLogStore requestLogStore(Database database) {
         return new RequestLogStore(database);
     }

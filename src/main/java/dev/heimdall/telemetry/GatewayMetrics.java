@@ -36,7 +36,7 @@ public class GatewayMetrics {
         }
     }
 
-    private record PerModel(Timer ttft, Timer perToken, DistributionSummary inputTokens, DistributionSummary outputTokens) {
+    private record PerModel(Timer ttft, Timer perToken, DistributionSummary inputTokens, DistributionSummary outputTokens, Counter costUsd) {
     }
 
     private final MeterRegistry registry;
@@ -104,6 +104,9 @@ public class GatewayMetrics {
         if (usage.outputTokens() != null) {
             m.outputTokens().record(usage.outputTokens());
         }
+        if (ex.costNanoUsd() != null) {
+            m.costUsd().increment(ex.costNanoUsd() / 1e9);
+        }
         if (ex.stream() && ex.firstByteNanos() > 0) {
             m.ttft().record(ex.firstByteNanos() - ex.startNanos(), TimeUnit.NANOSECONDS);
             long tokens = usage.outputTokens() != null ? usage.outputTokens() : ex.events() - 1;
@@ -150,7 +153,10 @@ public class GatewayMetrics {
                 DistributionSummary.builder("gen_ai.client.token.usage").description("Tokens per request").tags(tags)
                         .tag("gen_ai.token.type", "input").publishPercentileHistogram().register(registry),
                 DistributionSummary.builder("gen_ai.client.token.usage").description("Tokens per request").tags(tags)
-                        .tag("gen_ai.token.type", "output").publishPercentileHistogram().register(registry));
+                        .tag("gen_ai.token.type", "output").publishPercentileHistogram().register(registry),
+                // Labels are the configured provider and model only, so the series stay bounded.
+                Counter.builder("heimdall.cost.usd").description("Cost of answered requests in USD, from usage and the price table")
+                        .tags(tags).register(registry));
     }
 
     private Counter counter(String name, String description, String... tags) {

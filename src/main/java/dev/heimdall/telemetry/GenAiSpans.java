@@ -93,6 +93,10 @@ final class GenAiSpans {
         b.put("gen_ai.usage.input_tokens", usage.inputTokens());
         b.put("gen_ai.usage.output_tokens", usage.outputTokens());
         b.put("gen_ai.usage.cache_read.input_tokens", usage.cachedInputTokens());
+        if (ex.costNanoUsd() != null) {
+            b.put("gen_ai.usage.cost", ex.costNanoUsd() / 1e9); // Langfuse reads this as the observation's total cost
+        }
+        b.put("heimdall.virtual_key", ex.virtualKey());
         if (ex.stream() && ex.firstByteNanos() > 0) {
             b.put("langfuse.observation.completion_start_time", Instant.ofEpochSecond(0, ex.epochNanos(ex.firstByteNanos())).toString());
         }

@@ -79,7 +79,8 @@ public class RequestLog {
                 last == null ? null : last.provider(), last == null ? null : last.model(), last == null ? null : last.key(),
                 ex.status(), ex.errorType(), ex.stream(), ex.attempts().size(), latency, ex.overheadNanos() / 1e6,
                 ex.stream() && ex.firstByteNanos() > 0 ? (ex.firstByteNanos() - ex.startNanos()) / 1e6 : null,
-                ex.usage().inputTokens(), ex.usage().outputTokens());
+                ex.usage().inputTokens(), ex.usage().outputTokens(), ex.costNanoUsd() == null ? null : ex.costNanoUsd() / 1e9,
+                ex.virtualKey());
         if (!queue.offer(entry)) {
             dropped.increment();
         }

@@ -33,7 +33,7 @@ class ClientReaderTest {
                 {"max_request_body_size_mb": 8, "disable_content_logging": true, "log_retention_days": 30, "enable_logging": false,
                  "enforce_governance_header": false}
                 """);
-        assertEquals(new ClientConfig(8, true, 30, false), c);
+        assertEquals(new ClientConfig(8, true, 30, false, false), c);
         assertEquals(List.of(), r.problems());
     }
 

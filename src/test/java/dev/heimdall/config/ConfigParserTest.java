@@ -109,12 +109,12 @@ class ConfigParserTest {
     @Test
     void unknownKeysAreWarnedNotRejected() throws Exception {
         ParsedConfig parsed = parse("""
-                {"$schema": "x", "governance": {}, "surprise": 1,
+                {"$schema": "x", "mcp": {}, "surprise": 1,
                  "providers": {"openai": {"keys": [{"value": "x", "colour": "red"}], "network_config": {"speed": 3}, "extra": true}},
                  "plugins": [{"name": "semantic_cache", "enabled": true}]}
                 """);
         List<String> w = parsed.warnings();
-        assertTrue(w.stream().anyMatch(s -> s.startsWith("$.governance") && s.contains("ignored")), w.toString());
+        assertTrue(w.stream().anyMatch(s -> s.startsWith("$.mcp") && s.contains("ignored")), w.toString());
         assertTrue(w.stream().anyMatch(s -> s.startsWith("$.surprise")), w.toString());
         assertTrue(w.stream().anyMatch(s -> s.startsWith("$.providers.openai.keys[0].colour")), w.toString());
         assertTrue(w.stream().anyMatch(s -> s.startsWith("$.providers.openai.network_config.speed")), w.toString());

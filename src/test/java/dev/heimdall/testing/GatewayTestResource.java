@@ -28,6 +28,12 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
     public static final String HEADER_CANARY = "hdr-canary-5555555555";
     public static final String KEY_B_CANARY = "sk-canary-B-22222222";
     /** Langfuse's Basic credentials (base64 of "pk-canary:sk-canary"), which only the collector may see. */
+    /** Virtual keys of the governance section; like every secret, they must never appear in a log or an answer. */
+    public static final String VK_LIMITED = "sk-bf-limited-canary-7777777";
+    public static final String VK_BUDGET = "sk-bf-budget-canary-8888888";
+    public static final String VK_INACTIVE = "sk-bf-inactive-canary-9999999";
+    public static final String VK_EXPIRED = "sk-bf-expired-canary-6666666";
+    public static final String VK_NARROW = "legacy-narrow-canary-4444444";
     public static final String OTEL_AUTH_CANARY = "Basic cGstY2FuYXJ5OnNrLWNhbmFyeQ==";
 
     private FakeOpenAi upstream;
@@ -107,9 +113,26 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
                               {"name": "otel", "enabled": true, "config": {"service_name": "heimdall-test", "trace_type": "otel",
                                "protocol": "http", "collector_url": "%5$s",
                                "headers": {"Authorization": "%6$s", "x-langfuse-ingestion-version": "4"}}}],
-                  "client": {"max_request_body_size_mb": 1}
+                  "client": {"max_request_body_size_mb": 1},
+                  "governance": {
+                    "rate_limits": [{"id": "rl-three", "request_max_limit": 3, "request_reset_duration": "1h",
+                                     "token_max_limit": 1000000, "token_reset_duration": "1d"}],
+                    "budgets": [{"id": "b-tiny", "max_limit": 0.0001, "reset_duration": "1M", "virtual_key_id": "vk-budget"}],
+                    "virtual_keys": [
+                      {"id": "vk-limited", "name": "limited", "value": "%7$s", "rate_limit_id": "rl-three",
+                       "provider_configs": [{"provider": "openai", "allowed_models": ["*"]}]},
+                      {"id": "vk-budget", "name": "budget", "value": "%8$s", "provider_configs": [{"provider": "openai"}]},
+                      {"id": "vk-inactive", "name": "inactive", "value": "%9$s", "is_active": false,
+                       "provider_configs": [{"provider": "openai"}]},
+                      {"id": "vk-expired", "name": "expired", "value": "%10$s", "expires_at": "2020-01-01T00:00:00Z",
+                       "provider_configs": [{"provider": "openai"}]},
+                      {"id": "vk-narrow", "name": "narrow", "value": "%11$s",
+                       "provider_configs": [{"provider": "deepseek", "allowed_models": ["ds-chat"], "key_ids": ["b"]}]}
+                    ]
+                  }
                 }
-                """.formatted(upstream, KEY_CANARY, HEADER_CANARY, KEY_B_CANARY, collector, OTEL_AUTH_CANARY);
+                """.formatted(upstream, KEY_CANARY, HEADER_CANARY, KEY_B_CANARY, collector, OTEL_AUTH_CANARY, VK_LIMITED, VK_BUDGET,
+                VK_INACTIVE, VK_EXPIRED, VK_NARROW);
     }
 
     @Override

@@ -1,0 +1,247 @@
+package dev.heimdall.governance;
+
+import dev.heimdall.config.ConfigSnapshot;
+import dev.heimdall.config.GovernanceConfig.ProviderAccess;
+import dev.heimdall.exchange.AttemptRecord;
+import dev.heimdall.exchange.Exchange;
+import dev.heimdall.exchange.Usage;
+import dev.heimdall.governance.LimitStore.Verdict;
+import dev.heimdall.provider.Endpoint;
+import dev.heimdall.provider.InferenceRequest;
+import dev.heimdall.routing.Target;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Admission and settlement for inference requests. Before routing runs the attempts: who is calling (the
+ * virtual key), what it may call (its {@code provider_configs}), and whether its limits and budgets, up the
+ * chain key → team → customer, admit one more request, reserving an estimate of its tokens and cost. When the
+ * exchange completes: its cost from the answer's usage and the price table, then the reservation is settled
+ * to what was really used. Everything here reads in-memory state; nothing waits on SQLite.
+ */
+@Singleton
+public class Governance {
+
+    /** Tokens per byte of request body, to estimate input before the upstream counts it (about 4 bytes a token). */
+    private static final int BYTES_PER_TOKEN = 4;
+
+    private final LimitStore store;
+    private final PriceTable prices;
+    private final long defaultOutputTokens;
+    private final LongSupplier clock;
+    private volatile Policies policies = new Policies(dev.heimdall.config.GovernanceConfig.NONE);
+
+    @jakarta.inject.Inject
+    Governance(LimitStore store, @ConfigProperty(name = "heimdall.governance.default-output-reservation", defaultValue = "4096")
+            long defaultOutputTokens) {
+        this(store, PriceTable.bundled(), defaultOutputTokens, System::currentTimeMillis);
+    }
+
+    Governance(LimitStore store, PriceTable prices, long defaultOutputTokens, LongSupplier clock) {
+        this.store = store;
+        this.prices = prices;
+        this.defaultOutputTokens = defaultOutputTokens;
+        this.clock = clock;
+    }
+
+    void onConfig(@Observes ConfigSnapshot snapshot) {
+        policies = new Policies(snapshot.config().governance());
+    }
+
+    public Policies policies() {
+        return policies;
+    }
+
+    /** Whether any virtual key is configured or required; when not, requests skip identification and limits. */
+    public boolean active() {
+        return policies.active();
+    }
+
+    /**
+     * The calling key's policy; null when the request presents none and none is required.
+     *
+     * @throws GovernanceRefusal 401 when a key is required and missing, 403 when it is unknown, inactive or expired
+     */
+    public KeyPolicy identify(MultiMap headers) {
+        Policies p = policies;
+        String presented = PresentedKey.from(headers);
+        if (presented == null) {
+            if (p.enforceAuth()) {
+                throw new GovernanceRefusal(401, "virtual_key_required", "This gateway requires a virtual key: send it as"
+                        + " x-bf-vk, Authorization: Bearer sk-bf-..., x-api-key or x-goog-api-key.", 0);
+            }
+            return null;
+        }
+        KeyPolicy key = p.find(presented);
+        if (key == null) {
+            throw new GovernanceRefusal(403, "virtual_key_not_found", "The virtual key presented is not known to this gateway.", 0);
+        }
+        if (!key.key().active()) {
+            throw new GovernanceRefusal(403, "virtual_key_blocked", "Virtual key '" + key.key().name() + "' is inactive.", 0);
+        }
+        Instant expires = key.key().expiresAt();
+        if (expires != null && clock.getAsLong() >= expires.toEpochMilli()) {
+            throw new GovernanceRefusal(403, "virtual_key_blocked", "Virtual key '" + key.key().name() + "' expired at " + expires + ".", 0);
+        }
+        return key;
+    }
+
+    /**
+     * The targets {@code key} may call, each limited to the provider keys it may use; the order is kept.
+     *
+     * @throws GovernanceRefusal 403 {@code provider_blocked} or {@code model_blocked} when none is left
+     */
+    public List<Target> restrict(KeyPolicy key, List<Target> targets) {
+        List<Target> allowed = new ArrayList<>(targets.size());
+        for (Target t : targets) {
+            ProviderAccess a = key.access().get(t.provider().name());
+            if (a != null && a.allowedModels().allows(t.model())) {
+                allowed.add(a.keyIds().all() ? t : t.withKeys(a.keyIds()));
+            }
+        }
+        if (!allowed.isEmpty()) {
+            return allowed;
+        }
+        Target primary = targets.get(0);
+        String name = key.key().name();
+        if (!key.access().containsKey(primary.provider().name())) {
+            throw new GovernanceRefusal(403, "provider_blocked", "Virtual key '" + name + "' may not use provider '"
+                    + primary.provider().name() + "'" + (key.access().isEmpty() ? " (it may use no provider)."
+                            : " (it may use: " + String.join(", ", key.access().keySet()) + ")."), 0);
+        }
+        throw new GovernanceRefusal(403, "model_blocked", "Virtual key '" + name + "' may not use model '" + primary.model()
+                + "' of provider '" + primary.provider().name() + "'.", 0);
+    }
+
+    /**
+     * Counts the request against every limit on {@code key} for the primary target and reserves its estimated
+     * tokens and cost; the reservation is settled when {@code exchange} completes. Fails with a
+     * {@link GovernanceRefusal} (429 or 402) when a limit or budget refuses.
+     */
+    public Future<Verdict> admit(KeyPolicy key, Target primary, InferenceRequest request, Exchange exchange) {
+        exchange.virtualKey(key.key().name());
+        List<Limit> limits = key.limitsFor(primary.provider().name());
+        if (limits.isEmpty()) {
+            return Future.succeededFuture(null);
+        }
+        long input = request.body().length / BYTES_PER_TOKEN;
+        long output = request.endpoint() == Endpoint.EMBEDDINGS ? 0
+                : request.maxOutputTokens() > 0 ? request.maxOutputTokens() : defaultOutputTokens;
+        long nanoUsd = prices.find(primary.provider().name(), primary.model())
+                .map(p -> Limit.nanoUsd(p.cost(input, 0, output))).orElse(0L);
+        long now = clock.getAsLong();
+        return store.admit(limits, input + output, nanoUsd, now).map(v -> {
+            if (!v.admitted()) {
+                throw refusal(v, now);
+            }
+            exchange.onComplete(() -> store.settle(v, tokens(exchange.usage()), exchange.costNanoUsd() == null ? 0 : exchange.costNanoUsd(),
+                    clock.getAsLong()));
+            return v;
+        });
+    }
+
+    /**
+     * Prices the exchange's answer (run when it completes, before governance settles and telemetry records):
+     * its usage at the serving provider's price for the model that answered.
+     */
+    public void price(Exchange exchange) {
+        AttemptRecord attempt = exchange.lastAttempt();
+        Usage usage = exchange.usage();
+        if (attempt == null || !usage.known()) {
+            return;
+        }
+        String model = exchange.responseModel() != null ? exchange.responseModel() : attempt.model();
+        Optional<ModelPrice> price = prices.find(attempt.provider(), model);
+        if (price.isEmpty() && !model.equals(attempt.model())) {
+            price = prices.find(attempt.provider(), attempt.model());
+        }
+        price.ifPresent(p -> exchange.cost(Limit.nanoUsd(p.cost(orZero(usage.inputTokens()), orZero(usage.cachedInputTokens()),
+                orZero(usage.outputTokens())))));
+    }
+
+    /** A counter's state now, for {@code /api/governance}. */
+    public LimitStore.CounterState state(Limit limit) {
+        return store.state(limit, clock.getAsLong());
+    }
+
+    /**
+     * OpenAI's {@code x-ratelimit-*} headers for an admitted request: for requests and for tokens, the limit
+     * with the least left, what is left and when it resets ({@code 1s}, {@code 6m0s}), so clients back off
+     * before they are refused.
+     */
+    public void rateLimitHeaders(Verdict v, MultiMap headers) {
+        long now = clock.getAsLong();
+        put(headers, v, Limit.Kind.REQUESTS, "requests", now);
+        put(headers, v, Limit.Kind.TOKENS, "tokens", now);
+    }
+
+    private static void put(MultiMap headers, Verdict v, Limit.Kind kind, String suffix, long now) {
+        int tightest = -1;
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < v.limits().size(); i++) {
+            Limit l = v.limits().get(i);
+            if (l.kind() == kind && l.max() - v.used()[i] < least) {
+                least = l.max() - v.used()[i];
+                tightest = i;
+            }
+        }
+        if (tightest < 0) {
+            return;
+        }
+        Limit l = v.limits().get(tightest);
+        long resetMillis = l.window().end(l.window().start(now)) - now;
+        headers.set("x-ratelimit-limit-" + suffix, Long.toString(l.max()))
+                .set("x-ratelimit-remaining-" + suffix, Long.toString(Math.max(0, least)))
+                .set("x-ratelimit-reset-" + suffix, duration(resetMillis));
+    }
+
+    /** OpenAI's reset format: {@code 1s}, {@code 6m0s}, {@code 1h2m3s}, {@code 2d3h0m0s}. */
+    static String duration(long millis) {
+        long s = Math.max(1, (millis + 999) / 1000);
+        long d = s / 86_400;
+        long h = s % 86_400 / 3600;
+        long m = s % 3600 / 60;
+        StringBuilder b = new StringBuilder();
+        if (d > 0) {
+            b.append(d).append('d');
+        }
+        if (d > 0 || h > 0) {
+            b.append(h).append('h');
+        }
+        if (d > 0 || h > 0 || m > 0) {
+            b.append(m).append('m');
+        }
+        return b.append(s % 60).append('s').toString();
+    }
+
+    private static long tokens(Usage usage) {
+        return orZero(usage.inputTokens()) + orZero(usage.outputTokens());
+    }
+
+    private static long orZero(Long n) {
+        return n == null ? 0 : n;
+    }
+
+    private static GovernanceRefusal refusal(Verdict v, long now) {
+        Limit l = v.refusedBy();
+        long retry = Math.max(1, (v.resetAt() - now + 999) / 1000);
+        String resets = Instant.ofEpochMilli(v.resetAt()).toString();
+        return switch (l.kind()) {
+            case REQUESTS -> new GovernanceRefusal(429, "request_limited", "Request limit reached for " + l.owner() + " (" + l.max()
+                    + " requests per " + l.window() + ", rate limit '" + l.id() + "'); it resets at " + resets + ".", retry);
+            case TOKENS -> new GovernanceRefusal(429, "token_limited", "Token limit reached for " + l.owner() + " (" + l.max()
+                    + " tokens per " + l.window() + ", rate limit '" + l.id() + "'); it resets at " + resets + ".", retry);
+            case BUDGET -> new GovernanceRefusal(402, "budget_exceeded", String.format(java.util.Locale.ROOT,
+                    "Budget '%s' of %s ($%.2f per %s) is spent; it resets at %s.", l.id(), l.owner(), Limit.usd(l.max()), l.window(), resets),
+                    retry);
+        };
+    }
+}

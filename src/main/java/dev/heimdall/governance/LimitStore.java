@@ -1,0 +1,41 @@
+package dev.heimdall.governance;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Where counters live: this process's memory (persisted to SQLite) or, for many replicas, a shared store.
+ * Admission is one atomic step over all of a request's limits: either every counter admits and the request is
+ * counted and its estimates reserved, or nothing changes and the first limit that refused is named.
+ */
+public interface LimitStore {
+
+    /**
+     * Counts a request against {@code limits}, reserving {@code tokens} on token limits and {@code nanoUsd}
+     * on budgets, unless one refuses: a request limit when it is reached, a token limit or budget when what
+     * is spent and reserved already reaches it.
+     */
+    Future<Verdict> admit(List<Limit> limits, long tokens, long nanoUsd, long nowMillis);
+
+    /**
+     * Ends an admitted request: releases what {@code admitted} reserved and charges what it really used,
+     * into the window in force now.
+     */
+    void settle(Verdict admitted, long tokens, long nanoUsd, long nowMillis);
+
+    /** A counter's state now (0 used in a window nothing was counted in). */
+    CounterState state(Limit limit, long nowMillis);
+
+    /** What admission decided; {@code refusedBy} is null when the request was admitted. */
+    record Verdict(List<Limit> limits, long reservedTokens, long reservedNanoUsd, long admittedAt, long[] used, Limit refusedBy,
+            long resetAt) {
+
+        public boolean admitted() {
+            return refusedBy == null;
+        }
+    }
+
+    /** One counter in its current window: what was charged, what in-flight requests reserved, when it resets. */
+    record CounterState(long used, long reserved, long windowEnd) {
+    }
+}

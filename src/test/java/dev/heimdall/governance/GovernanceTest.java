@@ -1,0 +1,136 @@
+package dev.heimdall.governance;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heimdall.testing.Await;
+import dev.heimdall.testing.FakeOpenAi;
+import dev.heimdall.testing.GatewayTestResource;
+import dev.heimdall.testing.GatewayTestResource.Fake;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Virtual keys, limits and budgets from the test config's governance section, through the real gateway. */
+@QuarkusTest
+@QuarkusTestResource(GatewayTestResource.class)
+class GovernanceTest {
+
+    private static final String GPT_4O = "{\"model\": \"openai/gpt-4o\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
+
+    @Fake
+    FakeOpenAi upstream;
+
+    @Inject
+    Governance governance;
+
+    @BeforeEach
+    void reset() {
+        upstream.reset();
+    }
+
+    private static Response chat(String header, String value, String body) {
+        return given().contentType(ContentType.JSON).header(header, value).body(body).post("/v1/chat/completions");
+    }
+
+    private static void assertRefused(Response r, int status, String code) {
+        assertEquals(status, r.statusCode(), r.asString());
+        JsonObject error = new JsonObject(r.asString()).getJsonObject("error");
+        assertEquals(code, error.getString("code"), r.asString());
+        assertTrue(error.containsKey("type") && error.containsKey("message") && error.containsKey("param"), r.asString());
+    }
+
+    @Test
+    void unknownInactiveAndExpiredKeysAreRefusedBeforeAnyUpstreamCall() {
+        assertRefused(chat("Authorization", "Bearer sk-bf-nobody-0000", GPT_4O), 403, "virtual_key_not_found");
+        assertRefused(chat("x-bf-vk", GatewayTestResource.VK_INACTIVE, GPT_4O), 403, "virtual_key_blocked");
+        Response expired = chat("x-api-key", GatewayTestResource.VK_EXPIRED, GPT_4O);
+        assertRefused(expired, 403, "virtual_key_blocked");
+        assertTrue(expired.asString().contains("expired at 2020-01-01T00:00:00Z"), expired.asString());
+        assertEquals(List.of(), upstream.receivedList());
+        // A bearer token that is no virtual key (a provider key, Bifrost's direct-key style) is not taken for one.
+        assertEquals(200, chat("Authorization", "Bearer sk-some-provider-key", GPT_4O).statusCode());
+    }
+
+    @Test
+    void aKeyReachesOnlyItsProvidersModelsAndKeys() {
+        Response ok = chat("x-bf-vk", GatewayTestResource.VK_NARROW, "{\"model\": \"deepseek/ds-chat\", \"messages\": []}");
+        assertEquals(200, ok.statusCode(), ok.asString());
+        FakeOpenAi.Received sent = upstream.receivedList().get(0);
+        assertEquals("Bearer " + GatewayTestResource.KEY_B_CANARY, sent.headers().get("Authorization"),
+                "key_ids [\"b\"] allows only provider key b, whatever its weight");
+        assertFalse(sent.headers().contains("x-bf-vk"), "the virtual key never goes upstream");
+        assertRefused(chat("x-bf-vk", GatewayTestResource.VK_NARROW, "{\"model\": \"deepseek/shared-model\", \"messages\": []}"),
+                403, "model_blocked");
+        Response provider = chat("x-bf-vk", GatewayTestResource.VK_NARROW, GPT_4O);
+        assertRefused(provider, 403, "provider_blocked");
+        assertTrue(provider.asString().contains("may use: deepseek"), provider.asString());
+    }
+
+    @Test
+    void aRequestLimitAdmitsExactlyItsCountInAnyHeaderFormThenSaysWhenItResets() {
+        String[][] forms = {{"x-bf-vk", GatewayTestResource.VK_LIMITED}, {"Authorization", "Bearer " + GatewayTestResource.VK_LIMITED},
+                {"x-goog-api-key", GatewayTestResource.VK_LIMITED}};
+        for (int i = 0; i < forms.length; i++) {
+            Response r = chat(forms[i][0], forms[i][1], GPT_4O);
+            assertEquals(200, r.statusCode(), r.asString());
+            assertEquals("3", r.header("x-ratelimit-limit-requests"));
+            assertEquals(String.valueOf(2 - i), r.header("x-ratelimit-remaining-requests"));
+            assertTrue(r.header("x-ratelimit-reset-requests").matches("(\\d+m)?\\d+s"), r.header("x-ratelimit-reset-requests"));
+            assertEquals("1000000", r.header("x-ratelimit-limit-tokens"));
+            assertEquals(1, r.headers().getValues("x-ratelimit-remaining-requests").size(), "the upstream's own header does not add a second");
+        }
+        Response refused = chat("x-api-key", GatewayTestResource.VK_LIMITED, GPT_4O);
+        assertRefused(refused, 429, "request_limited");
+        long retry = Long.parseLong(refused.header("Retry-After"));
+        assertTrue(retry >= 1 && retry <= 3600, refused.header("Retry-After"));
+        assertTrue(refused.asString().contains("virtual key limited") && refused.asString().contains("3 requests per 1h"), refused.asString());
+        assertEquals(3, upstream.receivedList().size());
+    }
+
+    @Test
+    void aBudgetRefusesOnceSpentAndNamesItself() {
+        Limit budget = governance.policies().all().stream().filter(p -> p.key().id().equals("vk-budget")).findFirst().orElseThrow()
+                .limits().get(0);
+        int admitted = 0;
+        Response r;
+        while ((r = chat("x-bf-vk", GatewayTestResource.VK_BUDGET, GPT_4O)).statusCode() == 200) {
+            admitted++;
+            long charged = 47_500L * admitted; // 3 input tokens at $2.50/M + 4 output at $10/M, in nano-USD
+            Await.until("the answer to be charged", () -> governance.state(budget).used() == charged);
+            assertTrue(admitted < 10, "the budget never refused");
+        }
+        assertRefused(r, 402, "budget_exceeded");
+        assertEquals(3, admitted, "$0.0001 admits while less than it is spent: 0, 47.5, 95 micro-USD");
+        assertTrue(r.asString().contains("Budget 'b-tiny' of virtual key budget ($0.00 per 1M)"), r.asString());
+    }
+
+    @Test
+    void aStreamWhoseClientDidNotAskForUsageIsStillPricedAndLogged() {
+        Response r = given().contentType(ContentType.JSON)
+                .body("{\"model\": \"openai/gpt-4o\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"priced\"}]}")
+                .post("/v1/chat/completions");
+        assertEquals(200, r.statusCode());
+        assertFalse(r.asString().contains("\"usage\""), "the client did not ask for the usage chunk");
+        JsonObject row = Await.value("the stream's request-log row", () -> {
+            JsonArray data = new JsonObject(given().get("/api/logs?limit=50").asString()).getJsonArray("data");
+            for (int i = 0; i < data.size(); i++) {
+                JsonObject e = data.getJsonObject(i);
+                if (e.getBoolean("stream") && "gpt-4o".equals(e.getString("model")) && e.getValue("cost_usd") != null) {
+                    return e;
+                }
+            }
+            return null;
+        }, e -> e != null);
+        assertEquals(11 * 2.5e-6 + 5 * 10e-6, row.getDouble("cost_usd"), 1e-12);
+    }
+}
