@@ -18,7 +18,7 @@
 # for each Heimdall build (builds alternate which goes first from round to round):
 #   plain  today's defaults: providers only (request log on, no tracing plugin);
 #   prod   production-like: the otel plugin exporting every span (message content captured) to a local
-#          sink, and the request log on. The sink is a separate nginx that reads each POST
+#          sink, the request log on, and one virtual key with a rate limit and a budget. The sink is a separate nginx that reads each POST
 #          /<instance>/v1/traces in full, answers 200 with an empty body and logs the batch's size; after
 #          every prod measurement the script waits for the exporter to go quiet, so the next measurement
 #          does not pay for it and the batches count for the right scenario. The report says what share
@@ -71,7 +71,7 @@ SINK=$((PORT_BASE + 3))   # the trace sink
 # One event loop per core, as nginx runs one worker per core (worker_processes auto).
 # A fixed heap with a large young generation: fewer, short GC pauses (the c=1 p99 depends on it).
 JAVA_OPTS=${JAVA_OPTS:-"-Xms192m -Xmx192m -Xmn128m -XX:+UseParallelGC -Dquarkus.vertx.event-loops-pool-size=$(nproc)"}
-PROD_HEADERS=${PROD_HEADERS:-}
+PROD_HEADERS=${PROD_HEADERS:-"x-bf-vk: sk-bf-bench-0123456789"}
 WORK=$(mktemp -d /tmp/heimdall-bench.XXXXXX)
 PIDS=()          # the nginx processes this script started, stopped on exit
 HD_PIDS=()       # the Heimdall JVMs it started, stopped first
@@ -288,9 +288,9 @@ plain_config() { # today's defaults: providers only
 }
 # ======================= the production configuration: change it here ===============================
 # Tracing every span with message content, request log on (both written out although they are the
-# defaults). To add governance: put its section (virtual key, rate limit, budget) below "plugins", and
-# set PROD_HEADERS to the key's header, e.g. PROD_HEADERS=${PROD_HEADERS:-"x-bf-vk: <the virtual key>"}
-# near the top. Any non-2xx answer stops the run (run_wrk), so size the limits above the load.
+# defaults), and governance: every request presents one virtual key (PROD_HEADERS, near the top) with a
+# request and token rate limit and a budget, sized far above the load because any non-2xx answer stops
+# the run (run_wrk). A build without governance ignores the section and the header.
 prod_config() { # collector URL
   cat <<EOF
 {
@@ -301,7 +301,14 @@ $PROVIDERS
   "plugins": [{"enabled": true, "name": "otel", "config": {
     "service_name": "heimdall-bench", "trace_type": "otel", "protocol": "http",
     "collector_url": "$1",
-    "headers": {"Authorization": "Basic YmVuY2g6YmVuY2g="}}}]
+    "headers": {"Authorization": "Basic YmVuY2g6YmVuY2g="}}}],
+  "governance": {
+    "rate_limits": [{"id": "rl-bench", "request_max_limit": 1000000000000, "request_reset_duration": "1h",
+                     "token_max_limit": 1000000000000000, "token_reset_duration": "1h"}],
+    "budgets": [{"id": "budget-bench", "max_limit": 1000000000, "reset_duration": "1M", "virtual_key_id": "vk-bench"}],
+    "virtual_keys": [{"id": "vk-bench", "name": "bench", "value": "sk-bf-bench-0123456789", "rate_limit_id": "rl-bench",
+                      "provider_configs": [{"provider": "openai", "allowed_models": ["*"]}, {"provider": "vllm", "allowed_models": ["*"]}]}]
+  }
 }
 EOF
 }
@@ -562,7 +569,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "Heimdall $AFTER_LABEL on $(nproc) cores, $(date -u +%Y-%m-%d); $ROUNDS round(s), ${DURATION} s each, medians."
   (( ${#BUILDS[@]} == 2 )) && echo "before = $BEFORE_LABEL, after = $AFTER_LABEL (working tree's jar), measured in the same rounds."
   echo "JVM: \`$JAVA_OPTS\`; nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') with keep-alive upstream pool and proxy_buffering off."
-  echo "plain: providers only (request log on, no tracing). prod: otel plugin exporting every span with message content to a local sink, request log on${PROD_HEADERS:+, extra request headers: $(paste -sd';' <<<"$PROD_HEADERS")}."
+  echo "plain: providers only (request log on, no tracing). prod: otel plugin exporting every span with message content to a local sink, request log on, governance (one virtual key with a rate limit and a budget; builds before it ignore them)${PROD_HEADERS:+, extra request headers: $(paste -sd';' <<<"$PROD_HEADERS")}."
   echo "Heimdall cells: value (added over direct) and the ratio to nginx: added latency / nginx's added latency (c1 p50,"
   echo "streams), p99 / nginx's p99 (c1 and c50 p99), req/s / nginx's req/s (throughput), CPU / nginx's CPU (CPU per"
   echo "request: user + system time of the proxy's processes during the c50 run, over the requests wrk counted)."

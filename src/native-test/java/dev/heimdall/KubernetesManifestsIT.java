@@ -137,6 +137,14 @@ class KubernetesManifestsIT {
     }
 
     @Test
+    void secretsReachTheContainerFromAnOptionalSecret() {
+        Container app = container(pod().getContainers(), "heimdall");
+        var from = app.getEnvFrom().stream().filter(e -> e.getSecretRef() != null).findFirst().orElseThrow();
+        assertEquals("heimdall-secrets", from.getSecretRef().getName(), "QUARKUS_REDIS_HOSTS, admin credentials and keys");
+        assertTrue(from.getSecretRef().getOptional(), "a deployment without the Secret still starts");
+    }
+
+    @Test
     void initContainerPlacesConfigJsonFromTheConfigMap() {
         Container init = container(pod().getInitContainers(), "setup");
         String image = init.getImage();

@@ -27,9 +27,13 @@ public class ApiRoutes {
     private final ConfigStore store;
     private final DrainGuard drain;
     private final LogsHandler logs;
+    private final AdminGuard admin;
+    private final GovernanceHandler governance;
 
     public ApiRoutes(InferenceHandler inference, ModelsHandler models, ProvidersHandler providers,
-            ConfigService configs, ConfigStore store, DrainGuard drain, LogsHandler logs) {
+            ConfigService configs, ConfigStore store, DrainGuard drain, LogsHandler logs, AdminGuard admin, GovernanceHandler governance) {
+        this.admin = admin;
+        this.governance = governance;
         this.drain = drain;
         this.logs = logs;
         this.inference = inference;
@@ -48,8 +52,14 @@ public class ApiRoutes {
         router.get(MODELS + "*").handler(ctx -> models.get(ctx, MODELS));
         router.route("/v1/*").handler(ApiRoutes::unknown);
         router.route("/v1/*").failureHandler(ctx -> Responses.error(ctx, Responses.toError(ctx.failure())));
+        router.route("/api/*").handler(admin::handle);
         router.get("/api/providers").handler(providers::handle);
         router.get("/api/logs").handler(logs::handle);
+        router.get("/api/governance/virtual-keys").handler(governance::virtualKeys);
+        router.get("/api/governance/teams").handler(governance::teams);
+        router.get("/api/governance/customers").handler(governance::customers);
+        router.get("/api/governance/budgets").handler(governance::budgets);
+        router.get("/api/governance/rate-limits").handler(governance::rateLimits);
         router.get("/health").handler(this::health);
     }
 

@@ -45,4 +45,26 @@ public interface GatewaySettings {
     /** Request-log entries waiting to be written to SQLite; beyond it entries are dropped and counted. */
     @WithDefault("10000")
     int requestLogQueueSize();
+
+    Governance governance();
+
+    /** Governance's counters (see the README's Governance section). */
+    interface Governance {
+
+        /** Output tokens reserved at admission for a request without max_tokens / max_completion_tokens. */
+        @WithDefault("4096")
+        long defaultOutputReservation();
+
+        /** How often in-memory counters are written to SQLite. */
+        @WithDefault("5s")
+        Duration persistInterval();
+
+        /** How long admission waits for Redis before it counts as unavailable. */
+        @WithDefault("1s")
+        Duration redisTimeout();
+
+        /** While Redis does not answer: {@code local} (count in this pod's memory) or {@code refuse} (503). */
+        @WithDefault("local")
+        String redisUnavailable();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.heimdall.governance;
 
+import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.store.CounterStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -10,7 +11,6 @@ import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,13 +30,12 @@ public class CounterPersistence {
     private final long intervalMillis;
     private long timer = -1;
 
-    CounterPersistence(MemoryLimitStore memory, CounterStore store, Governance governance, Vertx vertx,
-            @ConfigProperty(name = "heimdall.governance.persist-interval", defaultValue = "5s") java.time.Duration interval) {
+    CounterPersistence(MemoryLimitStore memory, CounterStore store, Governance governance, Vertx vertx, GatewaySettings settings) {
         this.memory = memory;
         this.store = store;
         this.governance = governance;
         this.vertx = vertx;
-        this.intervalMillis = interval.toMillis();
+        this.intervalMillis = settings.governance().persistInterval().toMillis();
     }
 
     void start(@Observes @Priority(20) StartupEvent event) {

@@ -1,6 +1,7 @@
 package dev.heimdall.governance;
 
 import dev.heimdall.config.ConfigSnapshot;
+import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.config.GovernanceConfig.ProviderAccess;
 import dev.heimdall.exchange.AttemptRecord;
 import dev.heimdall.exchange.Exchange;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Admission and settlement for inference requests. Before routing runs the attempts: who is calling (the
@@ -40,9 +40,8 @@ public class Governance {
     private volatile Policies policies = new Policies(dev.heimdall.config.GovernanceConfig.NONE);
 
     @jakarta.inject.Inject
-    Governance(LimitStore store, @ConfigProperty(name = "heimdall.governance.default-output-reservation", defaultValue = "4096")
-            long defaultOutputTokens) {
-        this(store, PriceTable.bundled(), defaultOutputTokens, System::currentTimeMillis);
+    Governance(LimitStore store, GatewaySettings settings) {
+        this(store, PriceTable.bundled(), settings.governance().defaultOutputReservation(), System::currentTimeMillis);
     }
 
     Governance(LimitStore store, PriceTable prices, long defaultOutputTokens, LongSupplier clock) {

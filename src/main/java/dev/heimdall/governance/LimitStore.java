@@ -23,15 +23,23 @@ public interface LimitStore {
      */
     void settle(Verdict admitted, long tokens, long nanoUsd, long nowMillis);
 
-    /** A counter's state now (0 used in a window nothing was counted in). */
+    /** A counter's state now (0 used in a window nothing was counted in). May wait on the store: never call it on an event loop. */
     CounterState state(Limit limit, long nowMillis);
 
-    /** What admission decided; {@code refusedBy} is null when the request was admitted. */
+    /**
+     * What admission decided; {@code refusedBy} is null when the request was admitted. {@code used} is each
+     * counter's level (charged + reserved) after admission. {@code fallback} marks a decision taken in this
+     * pod's memory because the shared store did not answer, which is also where it is settled.
+     */
     record Verdict(List<Limit> limits, long reservedTokens, long reservedNanoUsd, long admittedAt, long[] used, Limit refusedBy,
-            long resetAt) {
+            long resetAt, boolean fallback) {
 
         public boolean admitted() {
             return refusedBy == null;
+        }
+
+        public Verdict asFallback() {
+            return new Verdict(limits, reservedTokens, reservedNanoUsd, admittedAt, used, refusedBy, resetAt, true);
         }
     }
 

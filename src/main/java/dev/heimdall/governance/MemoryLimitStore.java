@@ -2,6 +2,7 @@ package dev.heimdall.governance;
 
 import dev.heimdall.store.CounterStore;
 import io.vertx.core.Future;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +15,9 @@ import java.util.Map;
  * background ({@link #dirty}, by {@link CounterPersistence}) and read back at start-up ({@link #restore}), so
  * a restart does not reset a month's spend.
  */
+// Typed: the LimitStore in force is chosen by LimitStores; this class is also Redis's fallback.
 @Singleton
+@Typed(MemoryLimitStore.class)
 public class MemoryLimitStore implements LimitStore {
 
     /** One counter's current window. */
@@ -36,7 +39,7 @@ public class MemoryLimitStore implements LimitStore {
             Counter c = counter(l, nowMillis);
             boolean full = l.kind() == Limit.Kind.REQUESTS ? c.used + 1 > l.max() : c.used + c.reserved >= l.max();
             if (full) {
-                return Future.succeededFuture(new Verdict(limits, 0, 0, nowMillis, used, l, c.windowEnd));
+                return Future.succeededFuture(new Verdict(limits, 0, 0, nowMillis, used, l, c.windowEnd, false));
             }
         }
         for (int i = 0; i < limits.size(); i++) {
@@ -52,7 +55,7 @@ public class MemoryLimitStore implements LimitStore {
             }
             used[i] = c.used + c.reserved;
         }
-        return Future.succeededFuture(new Verdict(limits, tokens, nanoUsd, nowMillis, used, null, 0));
+        return Future.succeededFuture(new Verdict(limits, tokens, nanoUsd, nowMillis, used, null, 0, false));
     }
 
     @Override
@@ -67,6 +70,17 @@ public class MemoryLimitStore implements LimitStore {
             }
             c.used += l.kind() == Limit.Kind.TOKENS ? tokens : nanoUsd;
             c.dirty = true;
+        }
+    }
+
+    /** Charges usage that no reservation preceded (a settle the shared store could not take). */
+    synchronized void charge(List<Limit> limits, long tokens, long nanoUsd, long nowMillis) {
+        for (Limit l : limits) {
+            if (l.kind() != Limit.Kind.REQUESTS) {
+                Counter c = counter(l, nowMillis);
+                c.used += l.kind() == Limit.Kind.TOKENS ? tokens : nanoUsd;
+                c.dirty = true;
+            }
         }
     }
 

@@ -25,6 +25,16 @@ import java.util.Map;
  */
 public final class Policies {
 
+    private static final MessageDigest SHA256;
+
+    static {
+        try {
+            SHA256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
     private final GovernanceConfig config;
     private final Map<String, KeyPolicy> byHash = new HashMap<>();
     private final Map<String, KeyPolicy> byId = new LinkedHashMap<>();
@@ -90,8 +100,13 @@ public final class Policies {
 
     private static void budgets(List<Limit> limits, Map<Owner, List<Budget>> budgets, Owner owner, String label) {
         for (Budget b : budgets.getOrDefault(owner, List.of())) {
-            limits.add(new Limit("budget:" + b.id(), Limit.Kind.BUDGET, Limit.nanoUsd(b.maxLimitUsd()), b.reset(), label, b.id()));
+            limits.add(budget(b, label));
         }
+    }
+
+    /** A budget's one counter, shared by every key under its owner. */
+    public static Limit budget(Budget b, String ownerLabel) {
+        return new Limit("budget:" + b.id(), Limit.Kind.BUDGET, Limit.nanoUsd(b.maxLimitUsd()), b.reset(), ownerLabel, b.id());
     }
 
     /** Whether any virtual key is configured or one is required: when neither, admission is skipped entirely. */
@@ -118,10 +133,11 @@ public final class Policies {
 
     static String hash(String value) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return new String(digest, StandardCharsets.ISO_8859_1);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+            // Cloning a prototype skips the provider lookup of MessageDigest.getInstance on every request.
+            MessageDigest sha256 = (MessageDigest) SHA256.clone();
+            return new String(sha256.digest(value.getBytes(StandardCharsets.UTF_8)), StandardCharsets.ISO_8859_1);
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 is cloneable", e);
         }
     }
 }

@@ -37,7 +37,8 @@ class SecretsTest {
                 bodies.add(r.asString() + r.headers().toString());
             }
         }
-        for (String path : List.of("/v1/models", "/api/providers", "/q/health/ready", "/health", "/metrics", "/api/logs")) {
+        for (String path : List.of("/v1/models", "/api/providers", "/q/health/ready", "/health", "/metrics", "/api/logs",
+                "/api/governance/virtual-keys", "/api/governance/budgets", "/api/governance/rate-limits")) {
             bodies.add(given().get(path).asString());
         }
         Path log = Path.of("target/heimdall-test.log");

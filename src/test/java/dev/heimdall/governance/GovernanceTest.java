@@ -115,6 +115,38 @@ class GovernanceTest {
     }
 
     @Test
+    void theGovernanceApiShowsEachEntityAndItsCountersButNoKeyValue() {
+        JsonObject keys = new JsonObject(given().get("/api/governance/virtual-keys").asString());
+        assertEquals(5, keys.getInteger("count"));
+        JsonObject narrow = keys.getJsonArray("virtual_keys").stream().map(JsonObject.class::cast)
+                .filter(k -> k.getString("id").equals("vk-narrow")).findFirst().orElseThrow();
+        assertEquals("<redacted>", narrow.getString("value"));
+        assertEquals(new JsonArray().add("b"), narrow.getJsonArray("provider_configs").getJsonObject(0).getJsonArray("key_ids"));
+        JsonObject budget = new JsonObject(given().get("/api/governance/budgets").asString()).getJsonArray("budgets").getJsonObject(0);
+        assertEquals("b-tiny", budget.getString("id"));
+        assertEquals(new JsonObject().put("kind", "virtual_key").put("id", "vk-budget"), budget.getJsonObject("owner"));
+        assertTrue(budget.getString("resets_at").endsWith("-01T00:00:00Z"), budget.toString());
+        JsonObject limit = new JsonObject(given().get("/api/governance/rate-limits").asString()).getJsonArray("rate_limits").getJsonObject(0);
+        assertEquals(3, limit.getInteger("request_max_limit"));
+        assertEquals("virtual key limited", limit.getJsonArray("counters").getJsonObject(0).getString("owner"));
+    }
+
+    @Test
+    void withoutAdminCredentialsTheAdminApiAnswersOnlyOnLoopback() throws Exception {
+        java.net.InetAddress outside = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> { try { return i.isUp() && !i.isLoopback(); } catch (java.net.SocketException e) { return false; } })
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(outside != null, "this machine has no non-loopback IPv4 address");
+        int port = io.restassured.RestAssured.port;
+        Response refused = given().baseUri("http://" + outside.getHostAddress()).port(port).get("/api/logs");
+        assertRefused(refused, 403, "admin_api_loopback_only");
+        assertEquals(200, given().baseUri("http://" + outside.getHostAddress()).port(port).get("/health").statusCode(),
+                "health stays open for the kubelet");
+        assertEquals(200, given().get("/api/logs").statusCode());
+    }
+
+    @Test
     void aStreamWhoseClientDidNotAskForUsageIsStillPricedAndLogged() {
         Response r = given().contentType(ContentType.JSON)
                 .body("{\"model\": \"openai/gpt-4o\", \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"priced\"}]}")

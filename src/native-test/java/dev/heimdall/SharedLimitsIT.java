@@ -1,0 +1,142 @@
+package dev.heimdall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heimdall.testing.EmbeddedRedis;
+import dev.heimdall.testing.FakeOpenAi;
+import dev.heimdall.testing.GatewayTestResource;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two packaged gateways sharing one real Redis, as two replicas would: a concurrent burst against a request
+ * limit admits exactly the limit across both, and a burst against a budget passes it by no more than one
+ * request's reservation.
+ */
+class SharedLimitsIT {
+
+    private static final int REQUEST_LIMIT = 40;
+    private static final double BUDGET_USD = 0.002;
+
+    private final List<Process> gateways = new ArrayList<>();
+    private EmbeddedRedis redis;
+    private FakeOpenAi upstream;
+
+    @AfterEach
+    void cleanUp() {
+        gateways.forEach(Process::destroyForcibly);
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private URI start(String config) throws Exception {
+        Path appDir = Files.createTempDirectory("heimdall-shared");
+        Files.writeString(appDir.resolve("config.json"), config);
+        int port = GracefulDrainIT.freePort();
+        List<String> cmd = GracefulDrainIT.command();
+        cmd.add(1, "-Dquarkus.http.port=" + port);
+        cmd.add(1, "-Dquarkus.redis.hosts=" + redis.url());
+        // This test is about sharing, not timeouts: a cold JVM on 2 busy cores may take long for its first calls.
+        cmd.add(1, "-Dheimdall.governance.redis-timeout=10s");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(appDir.resolve("gateway.log").toFile());
+        pb.environment().put("HEIMDALL_APP_DIR", appDir.toString());
+        gateways.add(pb.start());
+        URI base = URI.create("http://127.0.0.1:" + port);
+        awaitReady(base, appDir);
+        return base;
+    }
+
+    @Test
+    void twoReplicasEnforceOneRequestLimitAndOneBudget() throws Exception {
+        redis = EmbeddedRedis.start();
+        upstream = new FakeOpenAi();
+        String config = GatewayTestResource.config(upstream.baseUrl())
+                .replace("\"request_max_limit\": 3,", "\"request_max_limit\": " + REQUEST_LIMIT + ",")
+                .replace("\"max_limit\": 0.0001,", "\"max_limit\": " + BUDGET_USD + ",");
+        URI a = start(config);
+        URI b = start(config);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String body = "{\"model\": \"openai/gpt-4o\", \"max_tokens\": 4, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
+
+        List<Integer> limited = burst(http, a, b, GatewayTestResource.VK_LIMITED, body, 3 * REQUEST_LIMIT);
+        assertEquals(REQUEST_LIMIT, limited.stream().filter(s -> s == 200).count(), "admitted across two replicas: " + limited);
+        assertEquals(2 * REQUEST_LIMIT, limited.stream().filter(s -> s == 429).count(), limited.toString());
+
+        List<Integer> spending = burst(http, a, b, GatewayTestResource.VK_BUDGET, body, 100);
+        long admitted = spending.stream().filter(s -> s == 200).count();
+        JsonObject budget = awaitSettled(http, a);
+        double spent = budget.getDouble("spent_usd");
+        // Each answer costs 3 input tokens at $2.50/M + 4 output at $10/M; each reservation is at least that.
+        double perRequest = 3 * 2.5e-6 + 4 * 10e-6;
+        double reservation = (body.length() / 4) * 2.5e-6 + 4 * 10e-6;
+        System.out.printf("SharedLimitsIT: request limit %d -> %d admitted of %d; budget $%.6f -> %d admitted, spent $%.6f"
+                + " (overshoot $%.6f, bound one reservation $%.6f)%n", REQUEST_LIMIT, REQUEST_LIMIT, limited.size(), BUDGET_USD,
+                admitted, spent, Math.max(0, spent - BUDGET_USD), reservation);
+        assertEquals(admitted * perRequest, spent, 1e-9, "every admitted request was charged once");
+        assertTrue(spent <= BUDGET_USD + reservation + 1e-12, "overshoot beyond one reservation: spent " + spent);
+        assertTrue(spending.contains(402), "the budget refused once spent: " + spending);
+    }
+
+    /** {@code n} requests at once, alternating between the two gateways; their statuses. */
+    private static List<Integer> burst(HttpClient http, URI a, URI b, String key, String body, int n) {
+        List<CompletableFuture<Integer>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            HttpRequest r = HttpRequest.newBuilder((i % 2 == 0 ? a : b).resolve("/v1/chat/completions"))
+                    .header("Content-Type", "application/json").header("x-bf-vk", key)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            all.add(http.sendAsync(r, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode));
+        }
+        return all.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** The budget once no reservation is outstanding (settlement runs as each exchange completes). */
+    private static JsonObject awaitSettled(HttpClient http, URI base) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        JsonObject budget = null;
+        while (System.nanoTime() < deadline) {
+            String json = http.send(HttpRequest.newBuilder(base.resolve("/api/governance/budgets")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            budget = new JsonObject(json).getJsonArray("budgets").getJsonObject(0);
+            if (budget.getDouble("reserved_usd") == 0.0) {
+                return budget;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("reservations never settled: " + budget);
+    }
+
+    private static void awaitReady(URI base, Path appDir) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(base + " never became ready\n" + Files.readString(appDir.resolve("gateway.log")));
+    }
+}
