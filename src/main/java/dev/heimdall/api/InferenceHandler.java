@@ -126,11 +126,11 @@ public class InferenceHandler {
             // Who is calling comes first: an unknown key learns nothing about the models.
             if (governance.active()) {
                 key = governance.identify(ctx.request().headers());
+                if (key != null) {
+                    exchange.virtualKey(key.key().name());
+                }
             }
-            targets = targets(request);
-            if (key != null) {
-                targets = governance.restrict(key, targets);
-            }
+            targets = targets(request, key);
         } catch (RuntimeException e) {
             refuse(ctx, exchange, e);
             return;
@@ -180,10 +180,18 @@ public class InferenceHandler {
         }
     }
 
-    /** The model's targets (an alias may name several), then those of the request's {@code fallbacks}. */
-    private List<Target> targets(InferenceRequest request) {
+    /**
+     * The model's targets (an alias may name several; a virtual key may spread a bare name over its providers
+     * by weight), then those of the request's {@code fallbacks}.
+     */
+    private List<Target> targets(InferenceRequest request, KeyPolicy key) {
         ModelResolver resolver = routing.resolver();
-        List<Target> targets = new ArrayList<>(resolver.resolve(request.model()).targets());
+        List<Target> targets = new ArrayList<>(key == null ? List.of() : governance.routeByWeight(key, request.model(), resolver));
+        if (targets.isEmpty()) {
+            List<Target> route = resolver.resolve(request.model()).targets();
+            // The model asked for must be one the key may call; fallbacks it may not are only left out.
+            targets.addAll(key == null ? route : governance.restrict(key, route));
+        }
         Target primary = targets.get(0);
         if (!callable(primary)) {
             throw new ApiException(new OpenAiError(501, "invalid_request_error", "provider_not_supported", "model",
@@ -192,7 +200,8 @@ public class InferenceHandler {
         }
         for (String fallback : request.fallbacks()) {
             try {
-                targets.addAll(resolver.resolve(fallback).targets());
+                List<Target> route = resolver.resolve(fallback).targets();
+                targets.addAll(key == null ? route : governance.allowedOf(key, route));
             } catch (RoutingException e) {
                 throw ApiException.badRequest("invalid_fallback", "fallbacks", "Fallback `" + fallback + "`: " + e.getMessage());
             }

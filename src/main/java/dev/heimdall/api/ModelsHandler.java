@@ -2,9 +2,12 @@ package dev.heimdall.api;
 
 import dev.heimdall.config.ConfigService;
 import dev.heimdall.config.ConfigSnapshot;
+import dev.heimdall.governance.Governance;
+import dev.heimdall.governance.KeyPolicy;
 import dev.heimdall.routing.ModelEntry;
 import dev.heimdall.routing.ModelResolver;
 import dev.heimdall.routing.Route;
+import dev.heimdall.routing.RoutingException;
 import dev.heimdall.routing.RoutingTable;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,24 +22,35 @@ public class ModelsHandler {
 
     private final RoutingTable routing;
     private final ConfigService configs;
+    private final Governance governance;
 
-    public ModelsHandler(RoutingTable routing, ConfigService configs) {
+    public ModelsHandler(RoutingTable routing, ConfigService configs, Governance governance) {
         this.routing = routing;
         this.configs = configs;
+        this.governance = governance;
     }
 
+    /** The models the caller may use: all of them, or with a virtual key only those its provider_configs allow. */
     void list(RoutingContext ctx) {
+        KeyPolicy key = governance.active() ? governance.identify(ctx.request().headers()) : null;
+        ModelResolver resolver = routing.resolver();
         long created = created();
         JsonArray data = new JsonArray();
-        for (ModelEntry m : routing.resolver().models()) {
-            data.add(model(m, created));
+        for (ModelEntry m : resolver.models()) {
+            if (key == null || allowed(key, resolver, m.id())) {
+                data.add(model(m, created));
+            }
         }
         Responses.json(ctx, 200, new JsonObject().put("object", "list").put("data", data));
     }
 
     void get(RoutingContext ctx, String prefix) {
         String id = URLDecoder.decode(ctx.request().path().substring(prefix.length()), StandardCharsets.UTF_8);
+        KeyPolicy key = governance.active() ? governance.identify(ctx.request().headers()) : null;
         ModelResolver resolver = routing.resolver();
+        if (key != null) {
+            governance.restrict(key, resolver.resolve(id).targets()); // refuses what the key may not call
+        }
         for (ModelEntry m : resolver.models()) {
             if (m.id().equals(id)) {
                 Responses.json(ctx, 200, model(m, created()));
@@ -46,6 +60,14 @@ public class ModelsHandler {
         // Not listed but routable (a bare name, a doubled prefix, a provider accepting any model).
         Route route = resolver.resolve(id);
         Responses.json(ctx, 200, model(new ModelEntry(id, route.primary().provider().name()), created()));
+    }
+
+    private boolean allowed(KeyPolicy key, ModelResolver resolver, String id) {
+        try {
+            return governance.allows(key, resolver.resolve(id).targets());
+        } catch (RoutingException e) {
+            return false; // listed but not resolvable on its own: nothing a key could call by that name
+        }
     }
 
     private long created() {

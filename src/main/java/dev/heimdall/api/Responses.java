@@ -87,6 +87,7 @@ final class Responses {
                 case 401 -> "authentication_error";
                 case 402 -> "insufficient_quota";
                 case 429 -> "rate_limit_error";
+                case 503 -> "server_error";
                 default -> "permission_error";
             };
             return new OpenAiError(e.status(), type, e.code(), null, e.getMessage());

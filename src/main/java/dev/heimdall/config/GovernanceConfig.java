@@ -9,6 +9,7 @@ import java.util.Map;
 /**
  * Bifrost's {@code governance} section, validated and with every reference resolved: each id named by
  * another entity exists, and each budget knows its one owner. Maps are keyed by id, in file order.
+ * {@code priceOverrides} are Bifrost's {@code pricing_overrides} Heimdall applies, in file order.
  * {@code adminAuth} is null when {@code /api/*} has no credentials; {@code enforceAuth} says whether an
  * inference request without a valid virtual key is refused.
  */
@@ -18,10 +19,12 @@ public record GovernanceConfig(
         Map<String, RateLimit> rateLimits,
         Map<String, Team> teams,
         Map<String, Customer> customers,
+        List<PriceOverride> priceOverrides,
         AdminAuth adminAuth,
         boolean enforceAuth) {
 
-    public static final GovernanceConfig NONE = new GovernanceConfig(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), null, false);
+    public static final GovernanceConfig NONE = new GovernanceConfig(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), null,
+            false);
 
     public GovernanceConfig {
         virtualKeys = copy(virtualKeys);
@@ -29,6 +32,7 @@ public record GovernanceConfig(
         rateLimits = copy(rateLimits);
         teams = copy(teams);
         customers = copy(customers);
+        priceOverrides = List.copyOf(priceOverrides);
     }
 
     private static <V> Map<String, V> copy(Map<String, V> map) {

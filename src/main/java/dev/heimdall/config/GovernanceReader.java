@@ -9,21 +9,24 @@ import dev.heimdall.config.GovernanceConfig.RateLimit;
 import dev.heimdall.config.GovernanceConfig.Team;
 import dev.heimdall.config.GovernanceConfig.VirtualKey;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
  * Bifrost's {@code governance} section: rate limits and budgets ({@link LimitsReader}), teams, customers,
- * virtual keys ({@link VirtualKeysReader}) and {@code auth_config}; then every reference between them is
+ * virtual keys ({@link VirtualKeysReader}), {@code pricing_overrides} ({@link PricingOverridesReader}) and
+ * {@code auth_config}; then every reference between them is
  * checked and each budget gets its one owner, so the gateway never meets a dangling id at run time.
  */
 final class GovernanceReader {
 
     private static final String PATH = "$.governance";
-    private static final Set<String> FIELDS = Set.of("virtual_keys", "budgets", "rate_limits", "teams", "customers", "auth_config");
+    private static final Set<String> FIELDS = Set.of("virtual_keys", "budgets", "rate_limits", "teams", "customers", "auth_config",
+            "pricing_overrides");
     /** Bifrost fields Heimdall does not act on yet: reported by path, never silently dropped. */
-    private static final Set<String> NOT_YET = Set.of("routing_rules", "model_configs", "mcp_configs", "pricing_overrides",
+    private static final Set<String> NOT_YET = Set.of("routing_rules", "model_configs", "mcp_configs",
             "guardrail_rules", "guardrail_providers", "plugins");
     private static final Set<String> TEAM_FIELDS = Set.of("id", "name", "customer_id", "rate_limit_id", "budget_id", "profile",
             "config", "claims");
@@ -64,20 +67,22 @@ final class GovernanceReader {
         JsonNode auth = node.get("auth_config");
         AdminAuth admin = adminAuth(auth);
         boolean enforce = enforceAuthOnInference;
-        if (auth != null && auth.isObject() && auth.has("disable_auth_on_inference")) {
+        // Bifrost's more specific switch, which counts only while admin authentication is on.
+        if (admin != null && auth.hasNonNull("disable_auth_on_inference")) {
             enforce = !r.bool(PATH + ".auth_config.disable_auth_on_inference", auth.get("disable_auth_on_inference"), false);
         }
         if (enforce && keys.isEmpty()) {
             r.warn("Inference requires a virtual key (client.enforce_auth_on_inference) but $.governance.virtual_keys"
                     + " declares none, so every inference request is refused");
         }
-        return new GovernanceConfig(keys, owned, rateLimits, teams, customers, admin, enforce);
+        List<PriceOverride> prices = new PricingOverridesReader(r).read(PATH + ".pricing_overrides", node.get("pricing_overrides"), providers);
+        return new GovernanceConfig(keys, owned, rateLimits, teams, customers, prices, admin, enforce);
     }
 
     private GovernanceConfig noKeys(boolean enforce) {
         r.warn("Inference requires a virtual key (client.enforce_auth_on_inference) but there is no $.governance"
                 + " section, so every inference request is refused");
-        return new GovernanceConfig(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), null, enforce);
+        return new GovernanceConfig(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), List.of(), null, enforce);
     }
 
     private Map<String, Customer> customers(JsonNode node, Map<String, RateLimit> rateLimits, Map<String, LimitsReader.Draft> budgets,

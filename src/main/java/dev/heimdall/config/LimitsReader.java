@@ -61,7 +61,7 @@ final class LimitsReader {
             ResetWindow requestWindow = window(p + ".request_reset_duration", l.get("request_reset_duration"), requests != null);
             Long tokens = count(p + ".token_max_limit", l.get("token_max_limit"));
             ResetWindow tokenWindow = window(p + ".token_reset_duration", l.get("token_reset_duration"), tokens != null);
-            if (requests == null && tokens == null && !l.has("request_max_limit") && !l.has("token_max_limit")) {
+            if (requests == null && tokens == null && !l.hasNonNull("request_max_limit") && !l.hasNonNull("token_max_limit")) {
                 r.problem(p, "needs request_max_limit or token_max_limit (with its reset duration)");
             }
             if (id != null) {

@@ -9,6 +9,7 @@ import dev.heimdall.exchange.Usage;
 import dev.heimdall.governance.LimitStore.Verdict;
 import dev.heimdall.provider.Endpoint;
 import dev.heimdall.provider.InferenceRequest;
+import dev.heimdall.routing.ModelResolver;
 import dev.heimdall.routing.Target;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -32,9 +33,15 @@ public class Governance {
 
     /** Tokens per byte of request body, to estimate input before the upstream counts it (about 4 bytes a token). */
     private static final int BYTES_PER_TOKEN = 4;
+    /**
+     * The most output a reservation assumes: no model writes more in one answer, and a client's huge
+     * {@code max_tokens} must not overflow the counters (or block its key for the window).
+     */
+    private static final long MAX_OUTPUT_ESTIMATE = 1L << 20;
 
     private final LimitStore store;
-    private final PriceTable prices;
+    private final PriceTable table;
+    private volatile Pricing prices;
     private final long defaultOutputTokens;
     private final LongSupplier clock;
     private volatile Policies policies = new Policies(dev.heimdall.config.GovernanceConfig.NONE);
@@ -46,13 +53,15 @@ public class Governance {
 
     Governance(LimitStore store, PriceTable prices, long defaultOutputTokens, LongSupplier clock) {
         this.store = store;
-        this.prices = prices;
+        this.table = prices;
+        this.prices = new Pricing(prices, List.of());
         this.defaultOutputTokens = defaultOutputTokens;
         this.clock = clock;
     }
 
     void onConfig(@Observes ConfigSnapshot snapshot) {
         policies = new Policies(snapshot.config().governance());
+        prices = new Pricing(table, snapshot.config().governance().priceOverrides());
     }
 
     public Policies policies() {
@@ -94,11 +103,49 @@ public class Governance {
     }
 
     /**
-     * The targets {@code key} may call, each limited to the provider keys it may use; the order is kept.
-     *
-     * @throws GovernanceRefusal 403 {@code provider_blocked} or {@code model_blocked} when none is left
+     * For a bare model name, the providers {@code key}'s provider_configs allow for it and whose keys serve it,
+     * the first chosen by the configs' {@code weight}, the others after it by weight as fallbacks (Bifrost's
+     * virtual-key load balancing). Empty when the name picks its own route (alias, provider prefix) or no
+     * config applies, so that ordinary resolution runs.
      */
-    public List<Target> restrict(KeyPolicy key, List<Target> targets) {
+    public List<Target> routeByWeight(KeyPolicy key, String model, ModelResolver resolver) {
+        if (resolver.qualified(model) || key.access().isEmpty()) {
+            return List.of();
+        }
+        List<Target> fits = new ArrayList<>(key.access().size());
+        List<Double> weights = new ArrayList<>(key.access().size());
+        for (ProviderAccess a : key.access().values()) {
+            if (a.allowedModels().allows(model) && a.weight() > 0) {
+                resolver.direct(a.provider(), model).ifPresent(t -> {
+                    fits.add(a.keyIds().all() ? t : t.withKeys(a.keyIds()));
+                    weights.add(a.weight());
+                });
+            }
+        }
+        if (fits.size() < 2) {
+            return fits;
+        }
+        List<Target> ordered = new ArrayList<>(fits.size());
+        while (!fits.isEmpty()) {
+            double total = weights.stream().mapToDouble(Double::doubleValue).sum();
+            double point = java.util.concurrent.ThreadLocalRandom.current().nextDouble() * total;
+            int i = 0;
+            while (i < fits.size() - 1 && (point -= weights.get(i)) >= 0) {
+                i++;
+            }
+            ordered.add(fits.remove(i));
+            weights.remove(i);
+        }
+        return ordered;
+    }
+
+    /** Whether {@code key} may call at least one of {@code targets} (what {@code GET /v1/models} lists for it). */
+    public boolean allows(KeyPolicy key, List<Target> targets) {
+        return !allowedOf(key, targets).isEmpty();
+    }
+
+    /** The targets {@code key} may call, each limited to the provider keys it may use, in their order; maybe none. */
+    public List<Target> allowedOf(KeyPolicy key, List<Target> targets) {
         List<Target> allowed = new ArrayList<>(targets.size());
         for (Target t : targets) {
             ProviderAccess a = key.access().get(t.provider().name());
@@ -106,6 +153,16 @@ public class Governance {
                 allowed.add(a.keyIds().all() ? t : t.withKeys(a.keyIds()));
             }
         }
+        return allowed;
+    }
+
+    /**
+     * The targets of the requested model {@code key} may call (see {@link #allowedOf}).
+     *
+     * @throws GovernanceRefusal 403 {@code provider_blocked} or {@code model_blocked} when none is left
+     */
+    public List<Target> restrict(KeyPolicy key, List<Target> targets) {
+        List<Target> allowed = allowedOf(key, targets);
         if (!allowed.isEmpty()) {
             return allowed;
         }
@@ -126,25 +183,48 @@ public class Governance {
      * {@link GovernanceRefusal} (429 or 402) when a limit or budget refuses.
      */
     public Future<Verdict> admit(KeyPolicy key, Target primary, InferenceRequest request, Exchange exchange) {
-        exchange.virtualKey(key.key().name());
         List<Limit> limits = key.limitsFor(primary.provider().name());
         if (limits.isEmpty()) {
             return Future.succeededFuture(null);
         }
         long input = request.body().length / BYTES_PER_TOKEN;
         long output = request.endpoint() == Endpoint.EMBEDDINGS ? 0
-                : request.maxOutputTokens() > 0 ? request.maxOutputTokens() : defaultOutputTokens;
-        long nanoUsd = prices.find(primary.provider().name(), primary.model())
+                : Math.min(MAX_OUTPUT_ESTIMATE, request.maxOutputTokens() > 0 ? request.maxOutputTokens() : defaultOutputTokens);
+        long nanoUsd = prices.find(primary.provider().name(), primary.model(), exchange.operation())
                 .map(p -> Limit.nanoUsd(p.cost(input, 0, output))).orElse(0L);
         long now = clock.getAsLong();
         return store.admit(limits, input + output, nanoUsd, now).map(v -> {
             if (!v.admitted()) {
                 throw refusal(v, now);
             }
-            exchange.onComplete(() -> store.settle(v, tokens(exchange.usage()), exchange.costNanoUsd() == null ? 0 : exchange.costNanoUsd(),
-                    clock.getAsLong()));
+            exchange.onComplete(() -> settle(v, exchange, primary, input));
             return v;
         });
+    }
+
+    /**
+     * Charges what the exchange used. When the upstream reported no usage although an answer was relayed (a
+     * client that left before a stream's usage chunk, an upstream that sends none), the charge is estimated,
+     * never zero: the input from the request's size, the output from the stream's events (about a token
+     * each), at the model's price.
+     */
+    private void settle(Verdict v, Exchange exchange, Target primary, long inputEstimate) {
+        Usage usage = exchange.usage();
+        long tokens;
+        long nanoUsd;
+        if (usage.known()) {
+            tokens = tokens(usage);
+            nanoUsd = exchange.costNanoUsd() == null ? 0 : exchange.costNanoUsd();
+        } else if (exchange.firstByteNanos() > 0) {
+            long output = Math.max(0, exchange.events() - 1);
+            tokens = inputEstimate + output;
+            nanoUsd = prices.find(primary.provider().name(), primary.model(), exchange.operation())
+                    .map(p -> Limit.nanoUsd(p.cost(inputEstimate, 0, output))).orElse(0L);
+        } else {
+            tokens = 0;
+            nanoUsd = 0;
+        }
+        store.settle(v, tokens, nanoUsd, clock.getAsLong());
     }
 
     /**
@@ -158,9 +238,9 @@ public class Governance {
             return;
         }
         String model = exchange.responseModel() != null ? exchange.responseModel() : attempt.model();
-        Optional<ModelPrice> price = prices.find(attempt.provider(), model);
+        Optional<ModelPrice> price = prices.find(attempt.provider(), model, exchange.operation());
         if (price.isEmpty() && !model.equals(attempt.model())) {
-            price = prices.find(attempt.provider(), attempt.model());
+            price = prices.find(attempt.provider(), attempt.model(), exchange.operation());
         }
         price.ifPresent(p -> exchange.cost(Limit.nanoUsd(p.cost(orZero(usage.inputTokens()), orZero(usage.cachedInputTokens()),
                 orZero(usage.outputTokens())))));

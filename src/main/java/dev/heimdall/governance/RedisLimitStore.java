@@ -55,16 +55,27 @@ public final class RedisLimitStore implements LimitStore {
             end
             return out
             """;
-    // KEYS: n admitted-window keys, then n current-window keys. ARGV per counter: reserved, charged, expire-at (ms).
+    // KEYS: n admitted-window keys, then n current-window keys. ARGV per counter: minus the reserved amount
+    // (negated in Java: Lua would turn a large negated number into "1e+17", which HINCRBY refuses), charged, expire-at.
     static final String SETTLE = """
             local n = #KEYS / 2
             for i = 1, n do
               local b = (i - 1) * 3
               if redis.call('EXISTS', KEYS[i]) == 1 then
-                redis.call('HINCRBY', KEYS[i], 'r', -tonumber(ARGV[b + 1]))
+                redis.call('HINCRBY', KEYS[i], 'r', ARGV[b + 1])
               end
               redis.call('HINCRBY', KEYS[n + i], 'u', ARGV[b + 2])
               redis.call('PEXPIREAT', KEYS[n + i], ARGV[b + 3])
+            end
+            return 1
+            """;
+
+    // KEYS: the counters a late admission changed. ARGV per counter: the field, minus what it added.
+    static final String UNDO = """
+            for i = 1, #KEYS do
+              if redis.call('EXISTS', KEYS[i]) == 1 then
+                redis.call('HINCRBY', KEYS[i], ARGV[(i - 1) * 2 + 1], ARGV[(i - 1) * 2 + 2])
+              end
             end
             return 1
             """;
@@ -115,7 +126,8 @@ public final class RedisLimitStore implements LimitStore {
             args.add(Long.toString(amount));
             args.add(Long.toString(l.window().end(start) + KEEP_MILLIS));
         }
-        return withDeadline(redis.eval(args)).map(r -> {
+        Future<Response> call = redis.eval(args);
+        return withDeadline(call, late -> undo(limits, late, tokens, nanoUsd, nowMillis)).map(r -> {
             recovered();
             long refused = r.get(0).toLong();
             if (refused > 0) {
@@ -159,11 +171,11 @@ public final class RedisLimitStore implements LimitStore {
         }
         for (Limit l : charged) {
             boolean t = l.kind() == Limit.Kind.TOKENS;
-            args.add(Long.toString(t ? admitted.reservedTokens() : admitted.reservedNanoUsd()));
+            args.add(Long.toString(-(t ? admitted.reservedTokens() : admitted.reservedNanoUsd())));
             args.add(Long.toString(t ? tokens : nanoUsd));
             args.add(Long.toString(l.window().end(l.window().start(nowMillis)) + KEEP_MILLIS));
         }
-        withDeadline(redis.eval(args)).onFailure(e -> {
+        withDeadline(redis.eval(args), late -> { }).onFailure(e -> {
             failed(e);
             // The charge must not vanish: count it here, where this pod's limits still see it.
             local.charge(charged, tokens, nanoUsd, nowMillis);
@@ -175,7 +187,7 @@ public final class RedisLimitStore implements LimitStore {
         long end = limit.window().end(limit.window().start(nowMillis));
         try {
             Response r = redis.hmget(List.of(key(limit, nowMillis), "u", "r")).toCompletionStage().toCompletableFuture()
-                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    .get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
             return new CounterState(number(r.get(0)), number(r.get(1)), end);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -185,19 +197,46 @@ public final class RedisLimitStore implements LimitStore {
         }
     }
 
-    /** A slow Redis counts as a failed one after the timeout, so a request never waits longer than that for admission. */
-    private <T> Future<T> withDeadline(Future<T> call) {
+    /**
+     * A slow Redis counts as a failed one after the timeout, so a request never waits longer than that. The
+     * command still runs when Redis gets to it; {@code late} gets its answer then, to take back what it did.
+     */
+    private <T> Future<T> withDeadline(Future<T> call, java.util.function.Consumer<T> late) {
         Promise<T> result = Promise.promise();
         long timer = vertx.setTimer(timeoutMillis, id -> result.tryFail("no answer within " + timeoutMillis + " ms"));
         call.onComplete(ar -> {
             vertx.cancelTimer(timer);
-            if (ar.succeeded()) {
-                result.tryComplete(ar.result());
-            } else {
-                result.tryFail(ar.cause());
+            boolean inTime = ar.succeeded() ? result.tryComplete(ar.result()) : result.tryFail(ar.cause());
+            if (!inTime && ar.succeeded()) {
+                late.accept(ar.result());
             }
         });
         return result.future();
+    }
+
+    /**
+     * An admission Redis made after its caller stopped waiting (and decided without it): counts it back, so the
+     * request is not counted twice nor its reservation held until the window ends.
+     */
+    private void undo(List<Limit> limits, Response late, long tokens, long nanoUsd, long nowMillis) {
+        if (late.get(0).toLong() != 0) {
+            return; // Redis refused it: it changed nothing
+        }
+        List<String> args = new ArrayList<>(2 + limits.size() * 3);
+        args.add(UNDO);
+        args.add(Integer.toString(limits.size()));
+        for (Limit l : limits) {
+            args.add(key(l, nowMillis));
+        }
+        for (Limit l : limits) {
+            args.add(l.kind() == Limit.Kind.REQUESTS ? "u" : "r");
+            args.add(Long.toString(-switch (l.kind()) {
+                case REQUESTS -> 1;
+                case TOKENS -> tokens;
+                case BUDGET -> nanoUsd;
+            }));
+        }
+        redis.eval(args).onFailure(e -> LOG.debugf("Could not take back a late Redis admission: %s", e.getMessage()));
     }
 
     private static long number(Response r) {

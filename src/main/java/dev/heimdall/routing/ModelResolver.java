@@ -69,6 +69,21 @@ public final class ModelResolver {
         this.models = List.copyOf(listed.values());
     }
 
+    /**
+     * A configured provider's target for {@code model} when one of its keys serves it; empty otherwise.
+     * Only for a bare name: {@link #qualified} says whether the name already picks its provider.
+     */
+    public Optional<Target> direct(String provider, String model) {
+        ProviderConfig p = providers.get(provider);
+        return p != null && p.serves(model) ? Optional.of(new Target(p, model)) : Optional.empty();
+    }
+
+    /** Whether {@code requested} names its own route: an alias, or a configured provider's prefix. */
+    public boolean qualified(String requested) {
+        int slash = requested.indexOf('/');
+        return aliases.containsKey(requested) || (slash > 0 && providers.containsKey(requested.substring(0, slash)));
+    }
+
     /** Every id a client can use, as {@code GET /v1/models} lists them. */
     public List<ModelEntry> models() {
         return models;

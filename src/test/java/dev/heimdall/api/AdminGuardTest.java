@@ -23,6 +23,7 @@ class AdminGuardTest {
         assertEquals(Decision.ALLOW, AdminGuard.decide(null, "0:0:0:0:0:0:0:1", null));
         assertEquals(Decision.LOOPBACK_ONLY, AdminGuard.decide(null, "10.0.3.7", basic("admin:x")));
         assertEquals(Decision.LOOPBACK_ONLY, AdminGuard.decide(null, null, null));
+        assertEquals(Decision.LOOPBACK_ONLY, AdminGuard.decide(null, "127.0.0.6", null), "Istio's sidecar hands over inbound traffic from 127.0.0.6");
     }
 
     @Test

@@ -24,7 +24,7 @@ class SecretsTest {
     static final List<String> CANARIES = List.of(GatewayTestResource.KEY_CANARY, GatewayTestResource.ENV_CANARY,
             GatewayTestResource.HEADER_CANARY, GatewayTestResource.KEY_B_CANARY, "gsk-canary-GROQ",
             GatewayTestResource.OTEL_AUTH_CANARY.substring(6), GatewayTestResource.VK_LIMITED, GatewayTestResource.VK_BUDGET,
-            GatewayTestResource.VK_INACTIVE, GatewayTestResource.VK_EXPIRED, GatewayTestResource.VK_NARROW);
+            GatewayTestResource.VK_INACTIVE, GatewayTestResource.VK_EXPIRED, GatewayTestResource.VK_NARROW, GatewayTestResource.VK_SPLIT);
 
     @Test
     void noSecretInAnyResponseOrLogLine() throws Exception {

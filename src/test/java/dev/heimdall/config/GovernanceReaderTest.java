@@ -183,9 +183,38 @@ class GovernanceReaderTest {
         assertFalse(off.enforceAuth(), "auth_config.disable_auth_on_inference overrides client.enforce_auth_on_inference");
         assertEquals("p", off.adminAuth().password().value());
         assertNull(read("{\"auth_config\": {\"is_enabled\": false, \"admin_username\": \"a\", \"admin_password\": \"p\"}}").adminAuth());
+        assertFalse(read("{\"auth_config\": {\"is_enabled\": false, \"disable_auth_on_inference\": false}}").enforceAuth(),
+                "Bifrost's defaults in auth_config do not turn enforcement on");
         read("{\"auth_config\": {\"is_enabled\": true, \"admin_username\": \"a\"}}");
         assertProblem(r.problems(), "$.governance.auth_config.admin_password", "is required");
         assertTrue(new GovernanceReader(r).read(null, Map.of(), true).enforceAuth());
+    }
+
+    /** Bifrost's custom pricing: the scopes Heimdall applies, a JSON-encoded patch, checked fields. */
+    @Test
+    void pricingOverridesForSelfHostedModels() {
+        GovernanceConfig g = read("""
+                {"pricing_overrides": [
+                  {"id": "p1", "name": "glm-5 on our GPUs", "scope_kind": "provider", "provider_id": "openai", "match_type": "exact",
+                   "pattern": "glm-5", "request_types": ["chat_completion", "responses"],
+                   "pricing_patch": "{\\"input_cost_per_token\\":0.0000006,\\"output_cost_per_token\\":0.0000022}"},
+                  {"id": "p2", "name": "all claude", "scope_kind": "global", "match_type": "wildcard", "pattern": "claude-3*",
+                   "request_types": ["chat_completion"], "pricing_patch": {"cache_read_input_token_cost": 0}},
+                  {"id": "p3", "name": "per key", "scope_kind": "virtual_key", "virtual_key_id": "vk", "pattern": "x", "request_types": ["embedding"]}
+                ]}
+                """);
+        assertEquals(List.of(), r.problems());
+        assertEquals(new PriceOverride("p1", "openai", false, "glm-5", java.util.Set.of("chat"), 0.0000006, 0.0000022, null, null),
+                g.priceOverrides().get(0));
+        assertEquals(new PriceOverride("p2", null, true, "claude-3", java.util.Set.of("chat"), null, null, 0.0, null), g.priceOverrides().get(1));
+        assertEquals(2, g.priceOverrides().size());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("pricing_overrides[2].scope_kind \"virtual_key\" is not applied")), r.warnings().toString());
+        read("""
+                {"pricing_overrides": [{"id": "p", "scope_kind": "provider", "provider_id": "nope", "match_type": "wildcard", "pattern": "x",
+                                        "request_types": [], "pricing_patch": "{not json"}]}
+                """);
+        assertProblem(r.problems(), "$.governance.pricing_overrides[0].provider_id", "names provider \"nope\"");
+        assertProblem(r.problems(), "$.governance.pricing_overrides[0].pattern", "must end with *");
     }
 
     @Test

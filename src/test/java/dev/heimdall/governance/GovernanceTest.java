@@ -71,9 +71,36 @@ class GovernanceTest {
         assertFalse(sent.headers().contains("x-bf-vk"), "the virtual key never goes upstream");
         assertRefused(chat("x-bf-vk", GatewayTestResource.VK_NARROW, "{\"model\": \"deepseek/shared-model\", \"messages\": []}"),
                 403, "model_blocked");
+        assertRefused(chat("x-bf-vk", GatewayTestResource.VK_NARROW,
+                "{\"model\": \"deepseek/shared-model\", \"fallbacks\": [\"deepseek/ds-chat\"], \"messages\": []}"), 403, "model_blocked");
         Response provider = chat("x-bf-vk", GatewayTestResource.VK_NARROW, GPT_4O);
         assertRefused(provider, 403, "provider_blocked");
         assertTrue(provider.asString().contains("may use: deepseek"), provider.asString());
+    }
+
+    @Test
+    void aKeySpreadsABareModelNameOverItsProvidersByWeight() {
+        String body = "{\"model\": \"shared-model\", \"messages\": []}";
+        assertEquals(400, given().contentType(ContentType.JSON).body(body).post("/v1/chat/completions").statusCode(),
+                "without a key the bare name is ambiguous (deepseek and vllm serve it)");
+        java.util.Set<String> served = new java.util.HashSet<>();
+        for (int i = 0; i < 40 && served.size() < 2; i++) {
+            Response r = chat("x-bf-vk", GatewayTestResource.VK_SPLIT, body);
+            assertEquals(200, r.statusCode(), r.asString());
+            served.add(r.header("x-heimdall-provider"));
+        }
+        // Weights 3:1: both serve within 40 requests unless something is wrong (chance of missing one: 0.75^40 + 0.25^40 ~ 1e-5).
+        assertEquals(java.util.Set.of("deepseek", "vllm"), served);
+    }
+
+    @Test
+    void aKeyListsOnlyTheModelsItMayCall() {
+        JsonObject list = new JsonObject(given().header("x-bf-vk", GatewayTestResource.VK_NARROW).get("/v1/models").asString());
+        assertEquals(List.of("deepseek/ds-chat"), list.getJsonArray("data").stream().map(m -> ((JsonObject) m).getString("id")).toList());
+        assertTrue(new JsonObject(given().get("/v1/models").asString()).getJsonArray("data").size() > 5, "without a key: everything");
+        Response blocked = given().header("x-bf-vk", GatewayTestResource.VK_NARROW).get("/v1/models/openai/gpt-4o");
+        assertRefused(blocked, 403, "provider_blocked");
+        assertRefused(given().header("x-bf-vk", "sk-bf-nobody").get("/v1/models"), 403, "virtual_key_not_found");
     }
 
     @Test
@@ -117,7 +144,7 @@ class GovernanceTest {
     @Test
     void theGovernanceApiShowsEachEntityAndItsCountersButNoKeyValue() {
         JsonObject keys = new JsonObject(given().get("/api/governance/virtual-keys").asString());
-        assertEquals(5, keys.getInteger("count"));
+        assertEquals(6, keys.getInteger("count"));
         JsonObject narrow = keys.getJsonArray("virtual_keys").stream().map(JsonObject.class::cast)
                 .filter(k -> k.getString("id").equals("vk-narrow")).findFirst().orElseThrow();
         assertEquals("<redacted>", narrow.getString("value"));

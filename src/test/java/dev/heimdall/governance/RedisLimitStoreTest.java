@@ -94,6 +94,31 @@ class RedisLimitStoreTest {
     }
 
     @Test
+    void hugeReservationsSettleExactly() throws Exception {
+        RedisLimitStore s = store(server.url(), RedisLimitStore.Unavailable.REFUSE);
+        Limit tokens = new Limit("huge", Limit.Kind.TOKENS, 4_000_000_000_000_000_000L, ResetWindow.parse("1d"), "virtual key t", "rl");
+        Verdict v = await(s.admit(List.of(tokens), 100_000_000_000_000_000L, 0, T0));
+        s.settle(v, 7, 0, T0);
+        dev.heimdall.testing.Await.until("the settlement", () -> s.state(tokens, T0).used() == 7);
+        assertEquals(0, s.state(tokens, T0).reserved(), "1e17 released exactly (Lua would have sent 1e+17)");
+    }
+
+    @Test
+    void anAdmissionRedisMakesAfterTheCallerStoppedWaitingIsTakenBack() throws Exception {
+        RedisAPI admin = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url())));
+        RedisLimitStore s = new RedisLimitStore(RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()))),
+                new MemoryLimitStore(), RedisLimitStore.Unavailable.LOCAL, vertx, Duration.ofMillis(100));
+        await(admin.ping(List.of())); // both connected before the pause
+        Limit limit = requests("late", 10);
+        await(admin.client(List.of("PAUSE", "600")));
+        Verdict v = await(s.admit(List.of(limit), 0, 0, T0));
+        assertTrue(v.fallback(), "decided in memory while Redis was paused");
+        String key = RedisLimitStore.key(limit, T0);
+        dev.heimdall.testing.Await.until("Redis to run the late admission and take it back",
+                () -> "0".equals(String.valueOf(admin.hget(key, "u").toCompletionStage().toCompletableFuture().join())));
+    }
+
+    @Test
     void whenRedisIsDownAdmissionFallsBackToThisPodOrRefusesAsConfigured() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {

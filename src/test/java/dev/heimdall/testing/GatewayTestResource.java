@@ -34,6 +34,7 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
     public static final String VK_INACTIVE = "sk-bf-inactive-canary-9999999";
     public static final String VK_EXPIRED = "sk-bf-expired-canary-6666666";
     public static final String VK_NARROW = "legacy-narrow-canary-4444444";
+    public static final String VK_SPLIT = "sk-bf-split-canary-3333333";
     public static final String OTEL_AUTH_CANARY = "Basic cGstY2FuYXJ5OnNrLWNhbmFyeQ==";
 
     private FakeOpenAi upstream;
@@ -127,12 +128,14 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
                       {"id": "vk-expired", "name": "expired", "value": "%10$s", "expires_at": "2020-01-01T00:00:00Z",
                        "provider_configs": [{"provider": "openai"}]},
                       {"id": "vk-narrow", "name": "narrow", "value": "%11$s",
-                       "provider_configs": [{"provider": "deepseek", "allowed_models": ["ds-chat"], "key_ids": ["b"]}]}
+                       "provider_configs": [{"provider": "deepseek", "allowed_models": ["ds-chat"], "key_ids": ["b"]}]},
+                      {"id": "vk-split", "name": "split", "value": "%12$s",
+                       "provider_configs": [{"provider": "deepseek", "weight": 3}, {"provider": "vllm", "weight": 1}]}
                     ]
                   }
                 }
                 """.formatted(upstream, KEY_CANARY, HEADER_CANARY, KEY_B_CANARY, collector, OTEL_AUTH_CANARY, VK_LIMITED, VK_BUDGET,
-                VK_INACTIVE, VK_EXPIRED, VK_NARROW);
+                VK_INACTIVE, VK_EXPIRED, VK_NARROW, VK_SPLIT);
     }
 
     @Override
