@@ -74,6 +74,30 @@ public final class ConfigJson {
         return nl > 0 ? msg.substring(0, nl) : msg;
     }
 
+    /** How a virtual key's literal value is kept at rest: its SHA-256, never the value. */
+    public static final String HASHED = "sha256:";
+
+    /**
+     * The config as it is stored in SQLite: each literal virtual-key value replaced by {@code sha256:<hex>}
+     * ({@code env.NAME} references stay references), so config.db never holds a key a client could present.
+     * The readers accept the hashed form, so a configuration read back from the store still admits the key.
+     */
+    public static JsonNode forStorage(JsonNode root) {
+        JsonNode keys = root.path("governance").path("virtual_keys");
+        if (!keys.isArray()) {
+            return root;
+        }
+        JsonNode copy = root.deepCopy();
+        for (JsonNode k : copy.path("governance").path("virtual_keys")) {
+            JsonNode value = k.get("value");
+            if (k.isObject() && value != null && value.isTextual() && !value.textValue().startsWith("env.")
+                    && !value.textValue().startsWith(HASHED) && !value.textValue().isEmpty()) {
+                ((ObjectNode) k).put("value", HASHED + sha256(value.textValue().getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return copy;
+    }
+
     /** Splits a config root into entities; non-object roots and non-object providers yield none for that part. */
     public static List<Entity> split(JsonNode root) {
         List<Entity> entities = new ArrayList<>();

@@ -117,11 +117,12 @@ public class ConfigService {
         String source = configFile.toString();
         JsonNode root = ConfigJson.read(bytes, source);
         ParsedConfig parsed = ConfigParser.parse(root, source, env);
+        JsonNode stored = ConfigJson.forStorage(root);
         List<ConfigStore.Incoming> incoming = new ArrayList<>();
-        for (ConfigJson.Entity e : ConfigJson.split(root)) {
+        for (ConfigJson.Entity e : ConfigJson.split(stored)) {
             incoming.add(new ConfigStore.Incoming(e.kind(), e.name(), e.hash(), ConfigJson.canonical(e.json())));
         }
-        String configHash = ConfigJson.hash(root);
+        String configHash = ConfigJson.hash(stored);
         ImportResult result = store.importEntities(configHash, incoming, clock.millis());
         ConfigSnapshot snapshot = fromStore(store.loadAll(), source);
         parsed.warnings().forEach(w -> LOG.warn(w));

@@ -39,9 +39,13 @@ public record GovernanceConfig(
         return Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
-    /** A client credential. {@code providerConfigs} decides which providers, models and keys it may use. */
-    public record VirtualKey(String id, String name, Secret value, String description, boolean active, Instant expiresAt,
-            String teamId, String customerId, String rateLimitId, List<ProviderAccess> providerConfigs) {
+    /**
+     * A client credential. {@code valueHash} is the hex SHA-256 of its value (what admission looks keys up by;
+     * null when the key has no value); {@code value} is only what may be shown ({@code env.NAME} or redacted).
+     * {@code providerConfigs} decides which providers, models and keys it may use.
+     */
+    public record VirtualKey(String id, String name, Secret value, String valueHash, String description, boolean active,
+            Instant expiresAt, String teamId, String customerId, String rateLimitId, List<ProviderAccess> providerConfigs) {
 
         public VirtualKey {
             providerConfigs = List.copyOf(providerConfigs);

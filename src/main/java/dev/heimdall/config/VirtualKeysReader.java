@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code governance.virtual_keys}: each key's value (literal or {@code env.NAME}, never in a message), its
+ * {@code governance.virtual_keys}: each key's value (literal, {@code env.NAME}, or {@code sha256:<hex>} as
+ * config.db keeps literals, and as an operator may write it; never in a message), its
  * team or customer, rate limit, expiry, and {@code provider_configs} checked against the configured providers
  * and their key names.
  */
@@ -28,6 +29,8 @@ final class VirtualKeysReader {
             "rate_limit_id", "budget_id", "provider_configs", "expires_at", "calendar_aligned", "mcp_configs");
     private static final Set<String> ACCESS_FIELDS = Set.of("id", "provider", "weight", "allowed_models", "key_ids", "rate_limit_id",
             "budget_id");
+
+    private static final java.util.regex.Pattern HASH = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     private final ConfigReader r;
 
@@ -48,6 +51,9 @@ final class VirtualKeysReader {
             String id = GovernanceReader.id(r, p, k, keys.keySet());
             String name = r.optionalString(p + ".name", k.get("name"), id);
             Secret value = value(p + ".value", k.get("value"), pathByValue);
+            String hash = value == null ? null : value.value().startsWith(ConfigJson.HASHED)
+                    ? value.value().substring(ConfigJson.HASHED.length())
+                    : ConfigJson.sha256(value.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             String description = r.optionalString(p + ".description", k.get("description"), null);
             boolean active = r.bool(p + ".is_active", k.get("is_active"), true);
             Instant expires = expiry(p + ".expires_at", k.get("expires_at"));
@@ -63,7 +69,7 @@ final class VirtualKeysReader {
                 return;
             }
             limits.claim(p + ".budget_id", k.get("budget_id"), budgets, new Owner(Owner.Kind.VIRTUAL_KEY, id));
-            keys.put(id, new VirtualKey(id, name, value, description, active, expires, team, customer, rateLimit, access));
+            keys.put(id, new VirtualKey(id, name, value, hash, description, active, expires, team, customer, rateLimit, access));
         });
         return keys;
     }
@@ -85,7 +91,12 @@ final class VirtualKeysReader {
             r.problem(path, "resolves to an empty value");
             return null;
         }
-        String other = pathByValue.putIfAbsent(s.value(), path);
+        if (s.value().startsWith(ConfigJson.HASHED) && !HASH.matcher(s.value().substring(ConfigJson.HASHED.length())).matches()) {
+            r.problem(path, "starts with sha256: but is not a SHA-256 in hex (64 characters 0-9a-f)");
+            return null;
+        }
+        String other = pathByValue.putIfAbsent(s.value().startsWith(ConfigJson.HASHED) ? s.value().substring(ConfigJson.HASHED.length())
+                : ConfigJson.sha256(s.value().getBytes(java.nio.charset.StandardCharsets.UTF_8)), path);
         if (other != null) {
             // Which key would a client get? Say where, never what.
             r.problem(path, "has the same value as " + other + "; each virtual key needs its own value");

@@ -77,8 +77,8 @@ public final class Policies {
             }
             KeyPolicy policy = new KeyPolicy(k, access, limits, byProvider);
             byId.put(k.id(), policy);
-            if (k.value() != null) {
-                byHash.put(hash(k.value().value()), policy);
+            if (k.valueHash() != null) {
+                byHash.put(k.valueHash(), policy);
             }
         }
     }
@@ -135,7 +135,7 @@ public final class Policies {
         try {
             // Cloning a prototype skips the provider lookup of MessageDigest.getInstance on every request.
             MessageDigest sha256 = (MessageDigest) SHA256.clone();
-            return new String(sha256.digest(value.getBytes(StandardCharsets.UTF_8)), StandardCharsets.ISO_8859_1);
+            return java.util.HexFormat.of().formatHex(sha256.digest(value.getBytes(StandardCharsets.UTF_8)));
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("the JDK's SHA-256 is cloneable", e);
         }

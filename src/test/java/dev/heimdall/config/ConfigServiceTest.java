@@ -60,6 +60,30 @@ class ConfigServiceTest {
     }
 
     @Test
+    void literalVirtualKeysAreStoredHashedAndStillAdmit() throws Exception {
+        Files.writeString(dir.resolve("config.json"), """
+                {"providers": {"groq": {"keys": [{"value": "g", "models": ["llama"]}]}},
+                 "governance": {"virtual_keys": [
+                   {"id": "vk1", "value": "sk-bf-literal-at-rest-1", "provider_configs": [{"provider": "groq"}]},
+                   {"id": "vk2", "value": "env.KEY", "provider_configs": [{"provider": "groq"}]}]}}
+                """);
+        ConfigSnapshot s = service(Map.of("KEY", "sk-bf-from-env-2")).loadAtStartup();
+        GovernanceConfig.VirtualKey literal = s.config().governance().virtualKeys().get("vk1");
+        assertEquals(ConfigJson.sha256("sk-bf-literal-at-rest-1".getBytes(java.nio.charset.StandardCharsets.UTF_8)), literal.valueHash(),
+                "read back from SQLite, the key is still found by its value's hash");
+        assertEquals(ConfigJson.sha256("sk-bf-from-env-2".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                s.config().governance().virtualKeys().get("vk2").valueHash());
+        try (var c = new SQLiteDataSource() {{ setUrl("jdbc:sqlite:" + dir.resolve("config.db")); }}.getConnection();
+                var rs = c.createStatement().executeQuery("SELECT json FROM config_entity WHERE name = 'governance'")) {
+            rs.next();
+            String stored = rs.getString(1);
+            assertFalse(stored.contains("sk-bf-literal-at-rest-1"), "a literal virtual key is not written to disk: " + stored);
+            assertFalse(stored.contains("sk-bf-from-env-2"));
+            assertTrue(stored.contains("\"sha256:") && stored.contains("env.KEY"), stored);
+        }
+    }
+
+    @Test
     void liveReloadAppliesAValidChangeAndRefusesAnInvalidOne() throws Exception {
         Files.writeString(dir.resolve("config.json"), ONE);
         ConfigService service = service(Map.of("KEY", "v"));
