@@ -7,14 +7,12 @@ import dev.heimdall.testing.EmbeddedRedis;
 import dev.heimdall.testing.FakeOpenAi;
 import dev.heimdall.testing.GatewayTestResource;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +58,7 @@ class SharedLimitsIT {
         pb.environment().put("HEIMDALL_APP_DIR", appDir.toString());
         gateways.add(pb.start());
         URI base = URI.create("http://127.0.0.1:" + port);
-        awaitReady(base, appDir);
+        CrashDuringImportIT.awaitReady(HttpClient.newHttpClient(), base.resolve("/q/health/ready"), appDir);
         return base;
     }
 
@@ -121,22 +119,5 @@ class SharedLimitsIT {
             Thread.sleep(20);
         }
         throw new AssertionError("reservations never settled: " + budget);
-    }
-
-    private static void awaitReady(URI base, Path appDir) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(base + " never became ready\n" + Files.readString(appDir.resolve("gateway.log")));
     }
 }

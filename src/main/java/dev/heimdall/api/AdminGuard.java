@@ -1,5 +1,6 @@
 package dev.heimdall.api;
 
+import dev.heimdall.config.ConfigJson;
 import dev.heimdall.config.ConfigService;
 import dev.heimdall.config.ConfigSnapshot;
 import dev.heimdall.config.GovernanceConfig.AdminAuth;
@@ -59,7 +60,8 @@ public class AdminGuard {
         }
         byte[] expected = (auth.username().value() + ":" + auth.password().value()).getBytes(StandardCharsets.UTF_8);
         // Constant time: how long the comparison takes says nothing about how much of it matched.
-        return MessageDigest.isEqual(sha256(presented), sha256(expected)) ? Decision.ALLOW : Decision.ASK;
+        return MessageDigest.isEqual(ConfigJson.sha256(presented).getBytes(StandardCharsets.US_ASCII),
+                ConfigJson.sha256(expected).getBytes(StandardCharsets.US_ASCII)) ? Decision.ALLOW : Decision.ASK;
     }
 
     /**
@@ -68,13 +70,5 @@ public class AdminGuard {
      */
     private static boolean isLoopback(String host) {
         return "127.0.0.1".equals(host) || "::1".equals(host) || "0:0:0:0:0:0:0:1".equals(host);
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
     }
 }

@@ -23,6 +23,16 @@ import java.util.Map;
  */
 public final class ConfigJson {
 
+    private static final MessageDigest SHA256;
+
+    static {
+        try {
+            SHA256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
     public static final String KIND_PROVIDER = "provider";
     public static final String KIND_SECTION = "section";
 
@@ -92,7 +102,7 @@ public final class ConfigJson {
             JsonNode value = k.get("value");
             if (k.isObject() && value != null && value.isTextual() && !value.textValue().startsWith("env.")
                     && !value.textValue().startsWith(HASHED) && !value.textValue().isEmpty()) {
-                ((ObjectNode) k).put("value", HASHED + sha256(value.textValue().getBytes(StandardCharsets.UTF_8)));
+                ((ObjectNode) k).put("value", HASHED + sha256(value.textValue()));
             }
         }
         return copy;
@@ -150,11 +160,17 @@ public final class ConfigJson {
         return sha256(canonical(node).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Hex SHA-256 of {@code bytes}. Called per request (virtual keys), so it clones a prototype rather than look up the provider. */
     public static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return HexFormat.of().formatHex(((MessageDigest) SHA256.clone()).digest(bytes));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 is cloneable", e);
         }
+    }
+
+    /** Hex SHA-256 of a text's UTF-8 bytes. */
+    public static String sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -50,10 +50,16 @@ final class VirtualKeysReader {
             }
             String id = GovernanceReader.id(r, p, k, keys.keySet());
             String name = r.optionalString(p + ".name", k.get("name"), id);
-            Secret value = value(p + ".value", k.get("value"), pathByValue);
+            Secret value = value(p + ".value", k.get("value"));
             String hash = value == null ? null : value.value().startsWith(ConfigJson.HASHED)
-                    ? value.value().substring(ConfigJson.HASHED.length())
-                    : ConfigJson.sha256(value.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    ? value.value().substring(ConfigJson.HASHED.length()) : ConfigJson.sha256(value.value());
+            String other = hash == null ? null : pathByValue.putIfAbsent(hash, p + ".value");
+            if (other != null) {
+                // Which key would a client get? Say where, never what.
+                r.problem(p + ".value", "has the same value as " + other + "; each virtual key needs its own value");
+                value = null;
+                hash = null;
+            }
             String description = r.optionalString(p + ".description", k.get("description"), null);
             boolean active = r.bool(p + ".is_active", k.get("is_active"), true);
             Instant expires = expiry(p + ".expires_at", k.get("expires_at"));
@@ -74,7 +80,7 @@ final class VirtualKeysReader {
         return keys;
     }
 
-    private Secret value(String path, JsonNode node, Map<String, String> pathByValue) {
+    private Secret value(String path, JsonNode node) {
         if (node == null || node.isNull()) {
             r.warn(path + " is not set, so no client can present this virtual key");
             return null;
@@ -93,13 +99,6 @@ final class VirtualKeysReader {
         }
         if (s.value().startsWith(ConfigJson.HASHED) && !HASH.matcher(s.value().substring(ConfigJson.HASHED.length())).matches()) {
             r.problem(path, "starts with sha256: but is not a SHA-256 in hex (64 characters 0-9a-f)");
-            return null;
-        }
-        String other = pathByValue.putIfAbsent(s.value().startsWith(ConfigJson.HASHED) ? s.value().substring(ConfigJson.HASHED.length())
-                : ConfigJson.sha256(s.value().getBytes(java.nio.charset.StandardCharsets.UTF_8)), path);
-        if (other != null) {
-            // Which key would a client get? Say where, never what.
-            r.problem(path, "has the same value as " + other + "; each virtual key needs its own value");
             return null;
         }
         return s;

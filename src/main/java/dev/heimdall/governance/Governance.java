@@ -199,8 +199,10 @@ public class Governance {
         long input = request.body().length / BYTES_PER_TOKEN;
         long output = request.endpoint() == Endpoint.EMBEDDINGS ? 0
                 : Math.min(MAX_OUTPUT_ESTIMATE, request.maxOutputTokens() > 0 ? request.maxOutputTokens() : defaultOutputTokens);
-        long nanoUsd = priceOf(primary.provider().name(), primary.model(), exchange.operation())
-                .map(p -> Limit.nanoUsd(p.cost(input, 0, output))).orElse(0L);
+        // Only budgets need the estimated cost; a price lookup for keys with rate limits alone is wasted work.
+        long nanoUsd = limits.stream().noneMatch(l -> l.kind() == Limit.Kind.BUDGET) ? 0
+                : priceOf(primary.provider().name(), primary.model(), exchange.operation())
+                        .map(p -> Limit.nanoUsd(p.cost(input, 0, output))).orElse(0L);
         long now = clock.getAsLong();
         return store.admit(limits, input + output, nanoUsd, now).map(v -> {
             if (!v.admitted()) {

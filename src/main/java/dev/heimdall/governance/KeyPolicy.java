@@ -10,23 +10,32 @@ import java.util.Map;
  * ({@code access}, by provider name), the limits that apply whatever it calls (its own, its team's, its
  * customer's), and those that apply only when a given provider serves it (the provider config's).
  */
-public record KeyPolicy(VirtualKey key, Map<String, ProviderAccess> access, List<Limit> limits, Map<String, List<Limit>> byProvider) {
+public record KeyPolicy(VirtualKey key, Map<String, ProviderAccess> access, List<Limit> limits, Map<String, List<Limit>> byProvider,
+        Map<String, List<Limit>> allByProvider) {
+
+    public KeyPolicy(VirtualKey key, Map<String, ProviderAccess> access, List<Limit> limits, Map<String, List<Limit>> byProvider) {
+        this(key, access, limits, byProvider, combined(limits, byProvider));
+    }
 
     public KeyPolicy {
         access = Map.copyOf(access);
         limits = List.copyOf(limits);
         byProvider = Map.copyOf(byProvider);
+        allByProvider = Map.copyOf(allByProvider);
     }
 
-    /** Every limit on a request this key sends to {@code provider}. */
+    /** Every limit on a request this key sends to {@code provider} (combined once per configuration, not per request). */
     public List<Limit> limitsFor(String provider) {
-        List<Limit> extra = byProvider.get(provider);
-        if (extra == null) {
-            return limits;
-        }
-        List<Limit> all = new java.util.ArrayList<>(limits.size() + extra.size());
-        all.addAll(limits);
-        all.addAll(extra);
+        return allByProvider.getOrDefault(provider, limits);
+    }
+
+    private static Map<String, List<Limit>> combined(List<Limit> limits, Map<String, List<Limit>> byProvider) {
+        Map<String, List<Limit>> all = new java.util.HashMap<>();
+        byProvider.forEach((provider, extra) -> {
+            List<Limit> both = new java.util.ArrayList<>(limits);
+            both.addAll(extra);
+            all.put(provider, List.copyOf(both));
+        });
         return all;
     }
 }

@@ -1,5 +1,6 @@
 package dev.heimdall.governance;
 
+import dev.heimdall.config.ConfigJson;
 import dev.heimdall.config.GovernanceConfig;
 import dev.heimdall.config.GovernanceConfig.Budget;
 import dev.heimdall.config.GovernanceConfig.Customer;
@@ -8,9 +9,6 @@ import dev.heimdall.config.GovernanceConfig.ProviderAccess;
 import dev.heimdall.config.GovernanceConfig.RateLimit;
 import dev.heimdall.config.GovernanceConfig.Team;
 import dev.heimdall.config.GovernanceConfig.VirtualKey;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,16 +22,6 @@ import java.util.Map;
  * so how long a comparison takes tells a caller nothing about any key's value.
  */
 public final class Policies {
-
-    private static final MessageDigest SHA256;
-
-    static {
-        try {
-            SHA256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
-    }
 
     private final GovernanceConfig config;
     private final Map<String, KeyPolicy> byHash = new HashMap<>();
@@ -120,7 +108,7 @@ public final class Policies {
 
     /** The key whose value is {@code presented}, or null. */
     public KeyPolicy find(String presented) {
-        return byHash.get(hash(presented));
+        return byHash.get(ConfigJson.sha256(presented));
     }
 
     public Collection<KeyPolicy> all() {
@@ -129,15 +117,5 @@ public final class Policies {
 
     public GovernanceConfig config() {
         return config;
-    }
-
-    static String hash(String value) {
-        try {
-            // Cloning a prototype skips the provider lookup of MessageDigest.getInstance on every request.
-            MessageDigest sha256 = (MessageDigest) SHA256.clone();
-            return java.util.HexFormat.of().formatHex(sha256.digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's SHA-256 is cloneable", e);
-        }
     }
 }
