@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two packaged gateways sharing one real Redis, as two replicas would: a concurrent burst against a request
- * limit admits exactly the limit across both, and a burst against a budget passes it by no more than one
- * request's reservation.
+ * limit admits exactly the limit across both, a burst against a budget passes it by no more than one
+ * request's reservation, and a restarted replica finds the spend. Without Redis, one gateway's spend
+ * survives its restart through SQLite.
  */
 class SharedLimitsIT {
 
@@ -45,13 +46,24 @@ class SharedLimitsIT {
         }
     }
 
-    private URI start(String config) throws Exception {
+    private static Path appDir(String config) throws Exception {
         Path appDir = Files.createTempDirectory("heimdall-shared");
         Files.writeString(appDir.resolve("config.json"), config);
+        return appDir;
+    }
+
+    private URI start(String config) throws Exception {
+        return start(appDir(config));
+    }
+
+    /** A packaged gateway on {@code appDir}, with the Redis when one runs. */
+    private URI start(Path appDir) throws Exception {
         int port = GracefulDrainIT.freePort();
         List<String> cmd = GracefulDrainIT.command();
         cmd.add(1, "-Dquarkus.http.port=" + port);
-        cmd.add(1, "-Dquarkus.redis.hosts=" + redis.url());
+        if (redis != null) {
+            cmd.add(1, "-Dquarkus.redis.hosts=" + redis.url());
+        }
         // This test is about sharing, not timeouts: a cold JVM on 2 busy cores may take long for its first calls.
         cmd.add(1, "-Dheimdall.governance.redis-timeout=10s");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(appDir.resolve("gateway.log").toFile());
@@ -69,7 +81,8 @@ class SharedLimitsIT {
         String config = GatewayTestResource.config(upstream.baseUrl())
                 .replace("\"request_max_limit\": 3,", "\"request_max_limit\": " + REQUEST_LIMIT + ",")
                 .replace("\"max_limit\": 0.0001,", "\"max_limit\": " + BUDGET_USD + ",");
-        URI a = start(config);
+        Path dirA = appDir(config);
+        URI a = start(dirA);
         URI b = start(config);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String body = "{\"model\": \"openai/gpt-4o\", \"max_tokens\": 4, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
@@ -91,6 +104,42 @@ class SharedLimitsIT {
         assertEquals(admitted * perRequest, spent, 1e-9, "every admitted request was charged once");
         assertTrue(spent <= BUDGET_USD + reservation + 1e-12, "overshoot beyond one reservation: spent " + spent);
         assertTrue(spending.contains(402), "the budget refused once spent: " + spending);
+
+        stop(0);
+        URI restarted = start(dirA);
+        assertEquals(spent, awaitSettled(http, restarted).getDouble("spent_usd"), 1e-12, "a restarted replica finds the spend in Redis");
+    }
+
+    @Test
+    void withoutRedisOneGatewaysSpendSurvivesItsRestart() throws Exception {
+        upstream = new FakeOpenAi();
+        Path dir = appDir(GatewayTestResource.config(upstream.baseUrl()));
+        URI first = start(dir);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String body = "{\"model\": \"openai/gpt-4o\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
+        // The test config's budget ($0.0001 per month) admits three of these answers ($0.0000475 each) while under it.
+        assertEquals(List.of(200, 200), List.of(send(http, first, body), send(http, first, body)));
+        double spent = awaitSettled(http, first).getDouble("spent_usd");
+        assertEquals(2 * 47.5e-6, spent, 1e-12);
+
+        stop(0);
+        URI second = start(dir);
+        assertEquals(spent, awaitSettled(http, second).getDouble("spent_usd"), 1e-12, "the month's spend came back from SQLite");
+        assertEquals(200, send(http, second, body), "the third answer still fits");
+        assertEquals(402, send(http, second, body), "and the restored spend counts: the fourth does not");
+    }
+
+    /** Stops gateway {@code i} as Kubernetes would (SIGTERM) and waits for it to exit. */
+    private void stop(int i) throws InterruptedException {
+        Process p = gateways.get(i);
+        p.destroy();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the gateway did not stop on SIGTERM");
+    }
+
+    private static int send(HttpClient http, URI base, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions")).header("Content-Type", "application/json")
+                .header("x-bf-vk", GatewayTestResource.VK_BUDGET).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** {@code n} requests at once, alternating between the two gateways; their statuses. */

@@ -5,6 +5,7 @@ import dev.heimdall.config.ConfigService;
 import dev.heimdall.config.ConfigSnapshot;
 import dev.heimdall.exchange.Exchange;
 import dev.heimdall.exchange.Exchanges;
+import dev.heimdall.execution.AttemptGate;
 import dev.heimdall.execution.Execution;
 import dev.heimdall.execution.PlanExecutor;
 import dev.heimdall.governance.Governance;
@@ -136,21 +137,23 @@ public class InferenceHandler {
             return;
         }
         if (key == null) {
-            execute(ctx, targets, request, exchange, null);
+            execute(ctx, targets, request, exchange, null, null);
             return;
         }
         List<Target> allowed = targets;
+        KeyPolicy caller = key;
         governance.admit(key, targets.get(0), request, exchange).onComplete(admitted -> {
             if (admitted.failed()) {
                 refuse(ctx, exchange, admitted.cause());
             } else {
-                execute(ctx, allowed, request, exchange, admitted.result());
+                execute(ctx, allowed, request, exchange, admitted.result(), governance.gate(caller, allowed, request, exchange));
             }
         });
     }
 
-    private void execute(RoutingContext ctx, List<Target> targets, InferenceRequest request, Exchange exchange, Verdict admitted) {
-        executor.execute(targets, request, exchange).onComplete(ar -> {
+    private void execute(RoutingContext ctx, List<Target> targets, InferenceRequest request, Exchange exchange, Verdict admitted,
+            AttemptGate gate) {
+        executor.execute(targets, request, exchange, gate).onComplete(ar -> {
             if (ar.failed()) {
                 reject(ctx, exchange, Responses.toError(ar.cause()), false);
             } else {

@@ -83,14 +83,7 @@ final class Responses {
             return OpenAiError.invalidRequest(e.status(), e.code(), "model", e.getMessage());
         }
         if (failure instanceof GovernanceRefusal e) {
-            String type = switch (e.status()) {
-                case 401 -> "authentication_error";
-                case 402 -> "insufficient_quota";
-                case 429 -> "rate_limit_error";
-                case 503 -> "server_error";
-                default -> "permission_error";
-            };
-            return new OpenAiError(e.status(), type, e.code(), null, e.getMessage());
+            return new OpenAiError(e.status(), e.type(), e.code(), null, e.getMessage());
         }
         if (failure instanceof UpstreamFailure e) {
             return OpenAiError.upstream(e.status(), e.code(), e.getMessage());

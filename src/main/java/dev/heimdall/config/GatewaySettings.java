@@ -59,6 +59,13 @@ public interface GatewaySettings {
         @WithDefault("5s")
         Duration persistInterval();
 
+        /**
+         * How long a reservation in Redis outlives its admission when its request never settles (its pod was
+         * killed): then it is released, so a dead pod cannot hold a month's budget. Longer than any request.
+         */
+        @WithDefault("15m")
+        Duration reservationTtl();
+
         /** How long admission waits for Redis before it counts as unavailable. */
         @WithDefault("1s")
         Duration redisTimeout();

@@ -43,6 +43,11 @@ public class PlanExecutor {
     }
 
     public Future<Execution> execute(List<Target> targets, InferenceRequest request, Exchange exchange) {
+        return execute(targets, request, exchange, null);
+    }
+
+    /** As {@link #execute(List, InferenceRequest, Exchange)}, each attempt first passing {@code gate} (null: none). */
+    public Future<Execution> execute(List<Target> targets, InferenceRequest request, Exchange exchange, AttemptGate gate) {
         FallbackPlan plan = new FallbackPlan(targets, health, ThreadLocalRandom.current());
         Optional<Attempt> first = plan.first();
         if (first.isEmpty()) {
@@ -50,7 +55,7 @@ public class PlanExecutor {
             return Future.succeededFuture(new Execution(null, new ProviderError(404, "invalid_request_error", "model_not_found", "model",
                     "No key of provider '" + t.provider().name() + "' serves model `" + t.model() + "`.", null), plan));
         }
-        Run run = new Run(plan, request, exchange);
+        Run run = new Run(plan, request, exchange, gate);
         run.attempt(first.get());
         return run.done.future();
     }
@@ -60,13 +65,15 @@ public class PlanExecutor {
         final FallbackPlan plan;
         final InferenceRequest request;
         final Exchange exchange;
+        final AttemptGate gate;
         final Promise<Execution> done = Promise.promise();
         ProviderError primaryError;
 
-        Run(FallbackPlan plan, InferenceRequest request, Exchange exchange) {
+        Run(FallbackPlan plan, InferenceRequest request, Exchange exchange, AttemptGate gate) {
             this.plan = plan;
             this.request = request;
             this.exchange = exchange;
+            this.gate = gate;
         }
 
         void attempt(Attempt attempt) {
@@ -74,6 +81,22 @@ public class PlanExecutor {
                 done.tryComplete(new Execution(null, null, plan));
                 return;
             }
+            if (gate == null) {
+                send(attempt);
+                return;
+            }
+            gate.enter(attempt).onComplete(entered -> {
+                if (entered.succeeded()) {
+                    send(attempt);
+                } else {
+                    ProviderError refusal = entered.cause() instanceof AttemptGate.Refused r ? r.error()
+                            : ProviderError.upstream(503, "governance_unavailable", entered.cause().getMessage());
+                    failed(attempt, Failure.refused(refusal.status()), refusal);
+                }
+            });
+        }
+
+        void send(Attempt attempt) {
             URI root = attempt.provider().network().apiRoot();
             String traceparent = exchange.attemptStarted(attempt.provider().name(), attempt.upstreamModel(), attempt.key().name(),
                     root.getHost(), root.getPort() > 0 ? root.getPort() : "https".equals(root.getScheme()) ? 443 : 80);

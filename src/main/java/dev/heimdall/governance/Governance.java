@@ -4,6 +4,7 @@ import dev.heimdall.config.ConfigSnapshot;
 import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.config.GovernanceConfig.ProviderAccess;
 import dev.heimdall.exchange.AttemptRecord;
+import dev.heimdall.execution.AttemptGate;
 import dev.heimdall.exchange.Exchange;
 import dev.heimdall.exchange.Usage;
 import dev.heimdall.governance.LimitStore.Verdict;
@@ -192,7 +193,36 @@ public class Governance {
      * {@link GovernanceRefusal} (429 or 402) when a limit or budget refuses.
      */
     public Future<Verdict> admit(KeyPolicy key, Target primary, InferenceRequest request, Exchange exchange) {
-        List<Limit> limits = key.limitsFor(primary.provider().name());
+        String provider = primary.provider().name();
+        return reserve(key, key.limitsFor(provider), provider, primary.model(), request, exchange);
+    }
+
+    /**
+     * What a fallback to another provider must pass: that provider's own limits in the key's
+     * {@code provider_configs}, admitted (and later settled) the first time an attempt moves to it, since
+     * admission saw only the primary's. Null when no target of the request has such limits, so the common
+     * request pays nothing for it.
+     */
+    public AttemptGate gate(KeyPolicy key, List<Target> targets, InferenceRequest request, Exchange exchange) {
+        String primary = targets.get(0).provider().name();
+        if (targets.stream().map(t -> t.provider().name()).noneMatch(p -> !p.equals(primary) && key.byProvider().containsKey(p))) {
+            return null;
+        }
+        // One request's attempts run one after another on its event loop: a plain set is enough.
+        java.util.Set<String> entered = new java.util.HashSet<>(List.of(primary));
+        return attempt -> {
+            String provider = attempt.provider().name();
+            List<Limit> own = key.byProvider().get(provider);
+            if (own == null || !entered.add(provider)) {
+                return Future.succeededFuture();
+            }
+            return reserve(key, own, provider, attempt.publicModel(), request, exchange).<Void>mapEmpty().recover(e -> Future.failedFuture(
+                    e instanceof GovernanceRefusal g ? new AttemptGate.Refused(g.asProviderError()) : e));
+        };
+    }
+
+    private Future<Verdict> reserve(KeyPolicy key, List<Limit> limits, String provider, String model, InferenceRequest request,
+            Exchange exchange) {
         if (limits.isEmpty()) {
             return Future.succeededFuture(null);
         }
@@ -201,14 +231,13 @@ public class Governance {
                 : Math.min(MAX_OUTPUT_ESTIMATE, request.maxOutputTokens() > 0 ? request.maxOutputTokens() : defaultOutputTokens);
         // Only budgets need the estimated cost; a price lookup for keys with rate limits alone is wasted work.
         long nanoUsd = limits.stream().noneMatch(l -> l.kind() == Limit.Kind.BUDGET) ? 0
-                : priceOf(primary.provider().name(), primary.model(), exchange.operation())
-                        .map(p -> Limit.nanoUsd(p.cost(input, 0, output))).orElse(0L);
+                : priceOf(provider, model, exchange.operation()).map(p -> Limit.nanoUsd(p.cost(input, 0, output))).orElse(0L);
         long now = clock.getAsLong();
         return store.admit(limits, input + output, nanoUsd, now).map(v -> {
             if (!v.admitted()) {
                 throw refusal(v, now);
             }
-            exchange.onComplete(() -> settle(v, exchange, primary, input));
+            exchange.onComplete(() -> settle(key, v, exchange, provider, model, input));
             return v;
         });
     }
@@ -217,9 +246,10 @@ public class Governance {
      * Charges what the exchange used. When the upstream reported no usage although an answer was relayed (a
      * client that left before a stream's usage chunk, an upstream that sends none), the charge is estimated,
      * never zero: the input from the request's size, the output from the stream's events (about a token
-     * each), at the model's price.
+     * each), at the model's price. Limits of {@code provider}'s own config are charged only when that
+     * provider answered; when a fallback to another one did, they just release their reservation.
      */
-    private void settle(Verdict v, Exchange exchange, Target primary, long inputEstimate) {
+    private void settle(KeyPolicy key, Verdict v, Exchange exchange, String provider, String model, long inputEstimate) {
         Usage usage = exchange.usage();
         long tokens;
         long nanoUsd;
@@ -229,13 +259,22 @@ public class Governance {
         } else if (exchange.firstByteNanos() > 0) {
             long output = Math.max(0, exchange.events() - 1);
             tokens = inputEstimate + output;
-            nanoUsd = priceOf(primary.provider().name(), primary.model(), exchange.operation())
-                    .map(p -> Limit.nanoUsd(p.cost(inputEstimate, 0, output))).orElse(0L);
+            nanoUsd = priceOf(provider, model, exchange.operation()).map(p -> Limit.nanoUsd(p.cost(inputEstimate, 0, output))).orElse(0L);
         } else {
             tokens = 0;
             nanoUsd = 0;
         }
-        store.settle(v, tokens, nanoUsd, clock.getAsLong());
+        long now = clock.getAsLong();
+        AttemptRecord served = exchange.lastAttempt();
+        List<Limit> own = key.byProvider().get(provider);
+        if (own == null || served == null || served.provider().equals(provider)) {
+            store.settle(v, tokens, nanoUsd, now);
+            return;
+        }
+        if (v.limits().size() > own.size()) {
+            store.settle(v.only(key.limits()), tokens, nanoUsd, now);
+        }
+        store.settle(v.only(own), 0, 0, now);
     }
 
     /**

@@ -26,6 +26,23 @@ public final class GovernanceRefusal extends RuntimeException {
         return code;
     }
 
+    /** OpenAI's error type for this status, which OpenAI's clients branch on. */
+    public String type() {
+        return switch (status) {
+            case 401 -> "authentication_error";
+            case 402 -> "insufficient_quota";
+            case 429 -> "rate_limit_error";
+            case 503 -> "server_error";
+            default -> "permission_error";
+        };
+    }
+
+    /** This refusal as the error of an attempt it kept from being sent (a fallback's provider limits). */
+    public dev.heimdall.provider.ProviderError asProviderError() {
+        return new dev.heimdall.provider.ProviderError(status, type(), code, null, getMessage(),
+                retryAfterSeconds > 0 ? Long.toString(retryAfterSeconds) : null);
+    }
+
     /** Seconds until the refusing window resets; 0 when waiting does not help. */
     public long retryAfterSeconds() {
         return retryAfterSeconds;

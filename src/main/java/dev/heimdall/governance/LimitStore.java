@@ -29,17 +29,37 @@ public interface LimitStore {
     /**
      * What admission decided; {@code refusedBy} is null when the request was admitted. {@code used} is each
      * counter's level (charged + reserved) after admission. {@code fallback} marks a decision taken in this
-     * pod's memory because the shared store did not answer, which is also where it is settled.
+     * pod's memory because the shared store did not answer, which is also where it is settled;
+     * {@code reservation} names the reservation in a shared store (null in memory).
      */
     record Verdict(List<Limit> limits, long reservedTokens, long reservedNanoUsd, long admittedAt, long[] used, Limit refusedBy,
-            long resetAt, boolean fallback) {
+            long resetAt, boolean fallback, String reservation) {
+
+        public Verdict(List<Limit> limits, long reservedTokens, long reservedNanoUsd, long admittedAt, long[] used, Limit refusedBy,
+                long resetAt, boolean fallback) {
+            this(limits, reservedTokens, reservedNanoUsd, admittedAt, used, refusedBy, resetAt, fallback, null);
+        }
 
         public boolean admitted() {
             return refusedBy == null;
         }
 
         public Verdict asFallback() {
-            return new Verdict(limits, reservedTokens, reservedNanoUsd, admittedAt, used, refusedBy, resetAt, true);
+            return new Verdict(limits, reservedTokens, reservedNanoUsd, admittedAt, used, refusedBy, resetAt, true, null);
+        }
+
+        /** This admission restricted to {@code some} of its limits, to settle them apart from the others. */
+        public Verdict only(List<Limit> some) {
+            List<Limit> kept = new java.util.ArrayList<>(some.size());
+            long[] levels = new long[some.size()];
+            for (int i = 0; i < limits.size(); i++) {
+                if (some.contains(limits.get(i))) {
+                    levels[kept.size()] = used[i];
+                    kept.add(limits.get(i));
+                }
+            }
+            return new Verdict(List.copyOf(kept), reservedTokens, reservedNanoUsd, admittedAt,
+                    java.util.Arrays.copyOf(levels, kept.size()), refusedBy, resetAt, fallback, reservation);
         }
     }
 

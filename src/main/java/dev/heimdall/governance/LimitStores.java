@@ -38,7 +38,7 @@ public class LimitStores {
             LOG.info("Governance counters: in memory, persisted to SQLite (set quarkus.redis.hosts to share them across replicas)");
             return memory;
         }
-        RedisLimitStore store = new RedisLimitStore(redis.get(), memory, whenDown, vertx, timeout);
+        RedisLimitStore store = new RedisLimitStore(redis.get(), memory, whenDown, vertx, timeout, settings.governance().reservationTtl());
         FunctionCounter.builder("heimdall.governance.redis.fallbacks", store, RedisLimitStore::fallbacks)
                 .description("Admissions decided in this pod's memory because Redis did not answer").register(registry);
         LOG.infof("Governance counters: in Redis, shared by every replica; when Redis does not answer within %d ms: %s",

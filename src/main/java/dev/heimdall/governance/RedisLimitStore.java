@@ -30,11 +30,31 @@ public final class RedisLimitStore implements LimitStore {
     private static final String PREFIX = "heimdall:{governance}:";
     /** Keys outlive their window a little, so a settle that arrives just after the boundary still finds the reservation. */
     private static final long KEEP_MILLIS = 60_000;
+    /** Suffix of a counter's set of reservations; same hash tag, so the same Cluster slot. */
+    private static final String RESERVATIONS = ":res";
 
-    // ARGV per counter: kind (1 requests, 2 tokens or nano-USD), max, amount, expire-at (ms). Returns {0, level...} or {i}.
-    static final String ADMIT = """
-            for i = 1, #KEYS do
-              local b = (i - 1) * 4
+    // A reservation is also a member "<id>:<amount>" of its counter's set of reservations (key + ":res"),
+    // scored by when it expires: whoever touches the counter first after that (the next admission) takes it
+    // back, so a request whose pod died never holds its reservation until the window ends. A settle that
+    // finds its member gone (expired) only charges.
+    private static final String SWEEP = """
+            local function sweep(k, rk, now)
+              local expired = redis.call('ZRANGEBYSCORE', rk, '-inf', now)
+              if #expired == 0 then return end
+              local total = 0
+              for _, m in ipairs(expired) do total = total + tonumber(string.match(m, ':(%d+)$')) end
+              redis.call('ZREMRANGEBYSCORE', rk, '-inf', now)
+              if redis.call('HINCRBY', k, 'r', string.format('%d', -total)) < 0 then redis.call('HSET', k, 'r', 0) end
+            end
+            """;
+
+    // KEYS: n counters, then their n reservation sets. ARGV: now, reservation id, expires-at (ms); then per
+    // counter: kind (1 requests, 2 tokens or nano-USD), max, amount, key expire-at (ms). Returns {0, level...} or {i}.
+    static final String ADMIT = SWEEP + """
+            local n = #KEYS / 2
+            for i = 1, n do
+              local b = 3 + (i - 1) * 4
+              if ARGV[b + 1] ~= '1' then sweep(KEYS[i], KEYS[n + i], ARGV[1]) end
               local used = tonumber(redis.call('HGET', KEYS[i], 'u') or '0')
               local reserved = tonumber(redis.call('HGET', KEYS[i], 'r') or '0')
               local max = tonumber(ARGV[b + 2])
@@ -43,38 +63,44 @@ public final class RedisLimitStore implements LimitStore {
               elseif used + reserved >= max then return {i} end
             end
             local out = {0}
-            for i = 1, #KEYS do
-              local b = (i - 1) * 4
+            for i = 1, n do
+              local b = 3 + (i - 1) * 4
               if ARGV[b + 1] == '1' then
                 redis.call('HINCRBY', KEYS[i], 'u', 1)
               else
                 redis.call('HINCRBY', KEYS[i], 'r', ARGV[b + 3])
+                redis.call('ZADD', KEYS[n + i], ARGV[3], ARGV[2] .. ':' .. ARGV[b + 3])
+                redis.call('PEXPIREAT', KEYS[n + i], ARGV[b + 4])
               end
               redis.call('PEXPIREAT', KEYS[i], ARGV[b + 4])
               out[i + 1] = tonumber(redis.call('HGET', KEYS[i], 'u') or '0') + tonumber(redis.call('HGET', KEYS[i], 'r') or '0')
             end
             return out
             """;
-    // KEYS: n admitted-window keys, then n current-window keys. ARGV per counter: minus the reserved amount
-    // (negated in Java: Lua would turn a large negated number into "1e+17", which HINCRBY refuses), charged, expire-at.
+    // KEYS: n admitted-window keys, their n reservation sets, then n current-window keys. ARGV per counter:
+    // the reservation's member, minus the reserved amount (negated in Java: Lua would turn a large negated
+    // number into "1e+17", which HINCRBY refuses), charged, expire-at.
     static final String SETTLE = """
-            local n = #KEYS / 2
+            local n = #KEYS / 3
             for i = 1, n do
-              local b = (i - 1) * 3
-              if redis.call('EXISTS', KEYS[i]) == 1 then
-                redis.call('HINCRBY', KEYS[i], 'r', ARGV[b + 1])
+              local b = (i - 1) * 4
+              if redis.call('ZREM', KEYS[n + i], ARGV[b + 1]) == 1 then
+                redis.call('HINCRBY', KEYS[i], 'r', ARGV[b + 2])
               end
-              redis.call('HINCRBY', KEYS[n + i], 'u', ARGV[b + 2])
-              redis.call('PEXPIREAT', KEYS[n + i], ARGV[b + 3])
+              redis.call('HINCRBY', KEYS[2 * n + i], 'u', ARGV[b + 3])
+              redis.call('PEXPIREAT', KEYS[2 * n + i], ARGV[b + 4])
             end
             return 1
             """;
 
-    // KEYS: the counters a late admission changed. ARGV per counter: the field, minus what it added.
+    // KEYS: the counters a late admission changed, then their reservation sets. ARGV per counter: the field,
+    // minus what it added, the reservation's member (empty for request counters).
     static final String UNDO = """
-            for i = 1, #KEYS do
-              if redis.call('EXISTS', KEYS[i]) == 1 then
-                redis.call('HINCRBY', KEYS[i], ARGV[(i - 1) * 2 + 1], ARGV[(i - 1) * 2 + 2])
+            local n = #KEYS / 2
+            for i = 1, n do
+              local b = (i - 1) * 3
+              if redis.call('EXISTS', KEYS[i]) == 1 and (ARGV[b + 3] == '' or redis.call('ZREM', KEYS[n + i], ARGV[b + 3]) == 1) then
+                redis.call('HINCRBY', KEYS[i], ARGV[b + 1], ARGV[b + 2])
               end
             end
             return 1
@@ -88,11 +114,14 @@ public final class RedisLimitStore implements LimitStore {
     private final Unavailable unavailable;
     private final Vertx vertx;
     private final long timeoutMillis;
+    private final long reservationTtlMillis;
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicLong fallbacks = new AtomicLong();
 
-    public RedisLimitStore(RedisAPI redis, MemoryLimitStore local, Unavailable unavailable, Vertx vertx, Duration timeout) {
+    public RedisLimitStore(RedisAPI redis, MemoryLimitStore local, Unavailable unavailable, Vertx vertx, Duration timeout,
+            Duration reservationTtl) {
         this.redis = redis;
+        this.reservationTtlMillis = reservationTtl.toMillis();
         this.local = local;
         this.unavailable = unavailable;
         this.vertx = vertx;
@@ -108,26 +137,28 @@ public final class RedisLimitStore implements LimitStore {
 
     @Override
     public Future<Verdict> admit(List<Limit> limits, long tokens, long nanoUsd, long nowMillis) {
-        List<String> args = new ArrayList<>(2 + limits.size() * 5);
+        String reservation = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        List<String> args = new ArrayList<>(5 + limits.size() * 6);
         args.add(ADMIT);
-        args.add(Integer.toString(limits.size()));
+        args.add(Integer.toString(limits.size() * 2));
         for (Limit l : limits) {
             args.add(key(l, nowMillis));
         }
         for (Limit l : limits) {
+            args.add(key(l, nowMillis) + RESERVATIONS);
+        }
+        args.add(Long.toString(nowMillis));
+        args.add(reservation);
+        args.add(Long.toString(nowMillis + reservationTtlMillis));
+        for (Limit l : limits) {
             long start = l.window().start(nowMillis);
-            long amount = switch (l.kind()) {
-                case REQUESTS -> 1;
-                case TOKENS -> tokens;
-                case BUDGET -> nanoUsd;
-            };
             args.add(l.kind() == Limit.Kind.REQUESTS ? "1" : "2");
             args.add(Long.toString(l.max()));
-            args.add(Long.toString(amount));
+            args.add(Long.toString(amount(l, tokens, nanoUsd)));
             args.add(Long.toString(l.window().end(start) + KEEP_MILLIS));
         }
         Future<Response> call = redis.eval(args);
-        return withDeadline(call, late -> undo(limits, late, tokens, nanoUsd, nowMillis)).map(r -> {
+        return withDeadline(call, late -> undo(limits, late, tokens, nanoUsd, nowMillis, reservation)).map(r -> {
             recovered();
             long refused = r.get(0).toLong();
             if (refused > 0) {
@@ -138,7 +169,7 @@ public final class RedisLimitStore implements LimitStore {
             for (int i = 0; i < level.length; i++) {
                 level[i] = r.get(i + 1).toLong();
             }
-            return new Verdict(limits, tokens, nanoUsd, nowMillis, level, null, 0, false);
+            return new Verdict(limits, tokens, nanoUsd, nowMillis, level, null, 0, false, reservation);
         }).recover(e -> {
             failed(e);
             if (unavailable == Unavailable.LOCAL) {
@@ -160,19 +191,23 @@ public final class RedisLimitStore implements LimitStore {
         if (charged.isEmpty()) {
             return;
         }
-        List<String> args = new ArrayList<>(2 + charged.size() * 5);
+        List<String> args = new ArrayList<>(2 + charged.size() * 7);
         args.add(SETTLE);
-        args.add(Integer.toString(charged.size() * 2));
+        args.add(Integer.toString(charged.size() * 3));
         for (Limit l : charged) {
             args.add(key(l, admitted.admittedAt()));
+        }
+        for (Limit l : charged) {
+            args.add(key(l, admitted.admittedAt()) + RESERVATIONS);
         }
         for (Limit l : charged) {
             args.add(key(l, nowMillis));
         }
         for (Limit l : charged) {
-            boolean t = l.kind() == Limit.Kind.TOKENS;
-            args.add(Long.toString(-(t ? admitted.reservedTokens() : admitted.reservedNanoUsd())));
-            args.add(Long.toString(t ? tokens : nanoUsd));
+            long reserved = amount(l, admitted.reservedTokens(), admitted.reservedNanoUsd());
+            args.add(admitted.reservation() + ":" + reserved);
+            args.add(Long.toString(-reserved));
+            args.add(Long.toString(amount(l, tokens, nanoUsd)));
             args.add(Long.toString(l.window().end(l.window().start(nowMillis)) + KEEP_MILLIS));
         }
         withDeadline(redis.eval(args), late -> { }).onFailure(e -> {
@@ -218,25 +253,36 @@ public final class RedisLimitStore implements LimitStore {
      * An admission Redis made after its caller stopped waiting (and decided without it): counts it back, so the
      * request is not counted twice nor its reservation held until the window ends.
      */
-    private void undo(List<Limit> limits, Response late, long tokens, long nanoUsd, long nowMillis) {
+    private void undo(List<Limit> limits, Response late, long tokens, long nanoUsd, long nowMillis, String reservation) {
         if (late.get(0).toLong() != 0) {
             return; // Redis refused it: it changed nothing
         }
-        List<String> args = new ArrayList<>(2 + limits.size() * 3);
+        List<String> args = new ArrayList<>(2 + limits.size() * 5);
         args.add(UNDO);
-        args.add(Integer.toString(limits.size()));
+        args.add(Integer.toString(limits.size() * 2));
         for (Limit l : limits) {
             args.add(key(l, nowMillis));
         }
         for (Limit l : limits) {
-            args.add(l.kind() == Limit.Kind.REQUESTS ? "u" : "r");
-            args.add(Long.toString(-switch (l.kind()) {
-                case REQUESTS -> 1;
-                case TOKENS -> tokens;
-                case BUDGET -> nanoUsd;
-            }));
+            args.add(key(l, nowMillis) + RESERVATIONS);
+        }
+        for (Limit l : limits) {
+            long amount = amount(l, tokens, nanoUsd);
+            boolean requests = l.kind() == Limit.Kind.REQUESTS;
+            args.add(requests ? "u" : "r");
+            args.add(Long.toString(-amount));
+            args.add(requests ? "" : reservation + ":" + amount);
         }
         redis.eval(args).onFailure(e -> LOG.debugf("Could not take back a late Redis admission: %s", e.getMessage()));
+    }
+
+    /** What one request adds to {@code l}: itself to a request counter, its tokens or cost to the others. */
+    private static long amount(Limit l, long tokens, long nanoUsd) {
+        return switch (l.kind()) {
+            case REQUESTS -> 1;
+            case TOKENS -> tokens;
+            case BUDGET -> nanoUsd;
+        };
     }
 
     private static long number(Response r) {

@@ -3,13 +3,14 @@ package dev.heimdall.routing;
 import java.time.Duration;
 
 /**
- * Why an attempt did not produce an answer to relay: an upstream HTTP status, a network failure or a
- * timeout. {@code retryAfter} is the upstream's Retry-After, when it sent one.
+ * Why an attempt did not produce an answer to relay: an upstream HTTP status, a network failure, a
+ * timeout, or the gateway's own limits for that provider ({@code REFUSED}, nothing was sent).
+ * {@code retryAfter} is the upstream's Retry-After, when it sent one.
  */
 public record Failure(Kind kind, int status, Duration retryAfter) {
 
     /** The classes of failure the retry rules distinguish. */
-    public enum Kind { HTTP_STATUS, NETWORK, TIMEOUT }
+    public enum Kind { HTTP_STATUS, NETWORK, TIMEOUT, REFUSED }
 
     public static Failure status(int status, Duration retryAfter) {
         return new Failure(Kind.HTTP_STATUS, status, retryAfter);
@@ -21,6 +22,11 @@ public record Failure(Kind kind, int status, Duration retryAfter) {
 
     public static Failure timeout() {
         return new Failure(Kind.TIMEOUT, 504, null);
+    }
+
+    /** A limit of the caller's on this target's provider refused it: no key of it is to blame or worth a retry. */
+    public static Failure refused(int status) {
+        return new Failure(Kind.REFUSED, status, null);
     }
 
     /** 400, 404, 422 and other client errors: the request itself is wrong, nothing else will help. */
@@ -40,7 +46,7 @@ public record Failure(Kind kind, int status, Duration retryAfter) {
 
     /** 5xx, 408, network errors and timeouts: worth the same provider again after a backoff. */
     public boolean isRetryable() {
-        return kind != Kind.HTTP_STATUS || status >= 500 || status == 408;
+        return kind == Kind.NETWORK || kind == Kind.TIMEOUT || kind == Kind.HTTP_STATUS && (status >= 500 || status == 408);
     }
 
     @Override
@@ -49,6 +55,7 @@ public record Failure(Kind kind, int status, Duration retryAfter) {
             case HTTP_STATUS -> String.valueOf(status);
             case NETWORK -> "unreachable";
             case TIMEOUT -> "timeout";
+            case REFUSED -> "refused-" + status;
         };
     }
 }

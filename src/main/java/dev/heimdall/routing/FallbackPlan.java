@@ -19,6 +19,7 @@ import java.util.random.RandomGenerator;
  * and retries, using the retry budget;</li>
  * <li>5xx, network errors and timeouts retry the provider after an exponential backoff with jitter, up to
  * its {@code max_retries};</li>
+ * <li>a target the caller's own limits on its provider refuse is skipped for the next one;</li>
  * <li>when a target is exhausted the next one (alias fallback chain, then the request's {@code fallbacks})
  * starts with its own retry budget.</li>
  * </ul>
@@ -78,6 +79,9 @@ public final class FallbackPlan {
         if (failure.isFinal()) {
             return Optional.empty();
         }
+        if (failure.kind() == Failure.Kind.REFUSED) {
+            return nextTarget();
+        }
         NetworkConfig network = failed.provider().network();
         if (failure.isKeyRefused() || failure.isRateLimited()) {
             setAside.add(failed.key().name());
@@ -127,9 +131,9 @@ public final class FallbackPlan {
         return a;
     }
 
-    /** A 408 says nothing about the key; every other non-final failure counts against it. */
+    /** A 408 or the gateway's own refusal says nothing about the key; every other non-final failure counts against it. */
     private static boolean isNeutral(Failure failure) {
-        return failure.kind() == Failure.Kind.HTTP_STATUS && failure.status() == 408;
+        return failure.kind() == Failure.Kind.REFUSED || failure.kind() == Failure.Kind.HTTP_STATUS && failure.status() == 408;
     }
 
     /** initial × 2^(n-1), capped at max, then "equal jitter": between half and all of it. */

@@ -144,7 +144,7 @@ class GovernanceTest {
     @Test
     void theGovernanceApiShowsEachEntityAndItsCountersButNoKeyValue() {
         JsonObject keys = new JsonObject(given().get("/api/governance/virtual-keys").asString());
-        assertEquals(6, keys.getInteger("count"));
+        assertEquals(7, keys.getInteger("count"));
         JsonObject narrow = keys.getJsonArray("virtual_keys").stream().map(JsonObject.class::cast)
                 .filter(k -> k.getString("id").equals("vk-narrow")).findFirst().orElseThrow();
         assertEquals("<redacted>", narrow.getString("value"));
@@ -192,5 +192,24 @@ class GovernanceTest {
             return null;
         }, e -> e != null);
         assertEquals(11 * 2.5e-6 + 5 * 10e-6, row.getDouble("cost_usd"), 1e-12);
+    }
+
+    @Test
+    void aFallbackToAnotherProviderPassesThatProvidersOwnLimitsAndOnlyTheServingProviderIsCharged() {
+        KeyPolicy key = governance.policies().all().stream().filter(p -> p.key().id().equals("vk-fallback")).findFirst().orElseThrow();
+        Limit fireworksTokens = key.byProvider().get("fireworks").get(0);
+        String body = "{\"model\": \"fireworks/status-503\", \"fallbacks\": [\"xai/grok-ok\"], \"messages\": []}";
+
+        Response first = chat("x-bf-vk", GatewayTestResource.VK_FALLBACK, body);
+        assertEquals(200, first.statusCode(), first.asString());
+        assertEquals("xai", first.header("x-heimdall-provider"));
+        Await.until("the exchange to settle", () -> governance.state(fireworksTokens).reserved() == 0);
+        assertEquals(0, governance.state(fireworksTokens).used(), "fireworks did not answer: its own token limit is not charged");
+
+        upstream.reset();
+        Response second = chat("x-bf-vk", GatewayTestResource.VK_FALLBACK, body);
+        assertEquals(503, second.statusCode(), "xai's own limit (1 request per hour) refuses the fallback: " + second.asString());
+        assertTrue(upstream.receivedList().stream().noneMatch(r -> r.body().contains("grok-ok")), "nothing was sent to xai");
+        assertTrue(upstream.receivedList().stream().anyMatch(r -> r.body().contains("status-503")), "fireworks was still tried");
     }
 }

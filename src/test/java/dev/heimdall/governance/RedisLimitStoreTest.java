@@ -44,7 +44,7 @@ class RedisLimitStoreTest {
     private static RedisLimitStore store(String url, RedisLimitStore.Unavailable whenDown) {
         RedisAPI api = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(8)
                 .setMaxPoolWaiting(4096).setMaxWaitingHandlers(4096)));
-        return new RedisLimitStore(api, new MemoryLimitStore(), whenDown, vertx, Duration.ofMillis(300));
+        return new RedisLimitStore(api, new MemoryLimitStore(), whenDown, vertx, Duration.ofMillis(300), Duration.ofMinutes(1));
     }
 
     private static <T> T await(Future<T> f) throws Exception {
@@ -94,6 +94,20 @@ class RedisLimitStoreTest {
     }
 
     @Test
+    void aReservationWhoseRequestNeverSettlesIsReleasedAfterItsTtl() throws Exception {
+        RedisLimitStore s = store(server.url(), RedisLimitStore.Unavailable.REFUSE); // reservations live one minute
+        Limit budget = new Limit("budget:orphan", Limit.Kind.BUDGET, 1_000, ResetWindow.parse("1Y"), "team t", "b");
+        Verdict orphan = await(s.admit(List.of(budget), 0, 1_000, T0));
+        assertTrue(orphan.admitted(), "reserves the whole budget; then its pod is killed and never settles");
+        assertFalse(await(s.admit(List.of(budget), 0, 10, T0 + 1_000)).admitted(), "held while its request may still run");
+        assertTrue(await(s.admit(List.of(budget), 0, 10, T0 + 61_000)).admitted(), "released once its minute is over");
+        assertEquals(10, s.state(budget, T0 + 61_000).reserved(), "only the new request's reservation is left");
+        s.settle(orphan, 0, 300, T0 + 62_000);
+        dev.heimdall.testing.Await.until("the late settlement", () -> s.state(budget, T0 + 62_000).used() == 300);
+        assertEquals(10, s.state(budget, T0 + 62_000).reserved(), "a settle after its reservation expired only charges");
+    }
+
+    @Test
     void hugeReservationsSettleExactly() throws Exception {
         RedisLimitStore s = store(server.url(), RedisLimitStore.Unavailable.REFUSE);
         Limit tokens = new Limit("huge", Limit.Kind.TOKENS, 4_000_000_000_000_000_000L, ResetWindow.parse("1d"), "virtual key t", "rl");
@@ -107,7 +121,7 @@ class RedisLimitStoreTest {
     void anAdmissionRedisMakesAfterTheCallerStoppedWaitingIsTakenBack() throws Exception {
         RedisAPI admin = RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url())));
         RedisLimitStore s = new RedisLimitStore(RedisAPI.api(Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url()))),
-                new MemoryLimitStore(), RedisLimitStore.Unavailable.LOCAL, vertx, Duration.ofMillis(100));
+                new MemoryLimitStore(), RedisLimitStore.Unavailable.LOCAL, vertx, Duration.ofMillis(100), Duration.ofMinutes(1));
         await(admin.ping(List.of())); // both connected before the pause
         Limit limit = requests("late", 10);
         await(admin.client(List.of("PAUSE", "600")));

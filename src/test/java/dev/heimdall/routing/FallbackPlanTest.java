@@ -61,6 +61,17 @@ class FallbackPlanTest {
     }
 
     @Test
+    void aTargetTheCallersOwnLimitsRefuseIsSkippedAtOnceWithoutBlamingItsKey() {
+        FallbackPlan plan = plan("groq", "xai");
+        Attempt a = plan.first().orElseThrow();
+        Optional<FallbackPlan.Step> next = plan.next(a, Failure.refused(429));
+        assertEquals("xai/x", where(next), "no retry of groq, whose retry budget is 1");
+        assertEquals(Duration.ZERO, next.get().delay());
+        assertTrue(health.available(a.provider(), a.key()), "the key is not put in cooldown for the gateway's own refusal");
+        assertEquals("refused-429", plan.tried().get(0).outcome());
+    }
+
+    @Test
     void rateLimitSwitchesKeyThenWaitsRetryAfterWhenNoneIsLeft() {
         FallbackPlan plan = plan("groq", "xai");
         Attempt a = plan.first().orElseThrow();

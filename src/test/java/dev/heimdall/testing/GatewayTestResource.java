@@ -35,6 +35,7 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
     public static final String VK_EXPIRED = "sk-bf-expired-canary-6666666";
     public static final String VK_NARROW = "legacy-narrow-canary-4444444";
     public static final String VK_SPLIT = "sk-bf-split-canary-3333333";
+    public static final String VK_FALLBACK = "sk-bf-fallback-canary-1212121";
     public static final String OTEL_AUTH_CANARY = "Basic cGstY2FuYXJ5OnNrLWNhbmFyeQ==";
 
     private FakeOpenAi upstream;
@@ -117,7 +118,9 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
                   "client": {"max_request_body_size_mb": 1},
                   "governance": {
                     "rate_limits": [{"id": "rl-three", "request_max_limit": 3, "request_reset_duration": "1h",
-                                     "token_max_limit": 1000000, "token_reset_duration": "1d"}],
+                                     "token_max_limit": 1000000, "token_reset_duration": "1d"},
+                                    {"id": "rl-one", "request_max_limit": 1, "request_reset_duration": "1h"},
+                                    {"id": "rl-fw-tokens", "token_max_limit": 1000000, "token_reset_duration": "1d"}],
                     "budgets": [{"id": "b-tiny", "max_limit": 0.0001, "reset_duration": "1M", "virtual_key_id": "vk-budget"}],
                     "virtual_keys": [
                       {"id": "vk-limited", "name": "limited", "value": "%7$s", "rate_limit_id": "rl-three",
@@ -130,12 +133,15 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
                       {"id": "vk-narrow", "name": "narrow", "value": "%11$s",
                        "provider_configs": [{"provider": "deepseek", "allowed_models": ["ds-chat"], "key_ids": ["b"]}]},
                       {"id": "vk-split", "name": "split", "value": "%12$s",
-                       "provider_configs": [{"provider": "deepseek", "weight": 3}, {"provider": "vllm", "weight": 1}]}
+                       "provider_configs": [{"provider": "deepseek", "weight": 3}, {"provider": "vllm", "weight": 1}]},
+                      {"id": "vk-fallback", "name": "fallback", "value": "%13$s",
+                       "provider_configs": [{"provider": "fireworks", "rate_limit_id": "rl-fw-tokens"},
+                                            {"provider": "xai", "rate_limit_id": "rl-one"}]}
                     ]
                   }
                 }
                 """.formatted(upstream, KEY_CANARY, HEADER_CANARY, KEY_B_CANARY, collector, OTEL_AUTH_CANARY, VK_LIMITED, VK_BUDGET,
-                VK_INACTIVE, VK_EXPIRED, VK_NARROW, VK_SPLIT);
+                VK_INACTIVE, VK_EXPIRED, VK_NARROW, VK_SPLIT, VK_FALLBACK);
     }
 
     @Override
