@@ -19,6 +19,9 @@ import jakarta.enterprise.event.Observes;
 public class ApiRoutes {
 
     private static final String MODELS = "/v1/models/";
+    /** Where Anthropic's clients find the gateway ({@code ANTHROPIC_BASE_URL=http://<gateway>/anthropic}). */
+    static final String ANTHROPIC = "/anthropic/";
+    private static final String ANTHROPIC_MODELS = "/anthropic/v1/models/";
 
     private final InferenceHandler inference;
     private final ModelsHandler models;
@@ -45,13 +48,18 @@ public class ApiRoutes {
 
     void register(@Observes Router router) {
         router.route("/v1/*").handler(drain::handle);
+        router.route("/anthropic/*").handler(drain::handle);
         for (Endpoint endpoint : Endpoint.values()) {
-            router.post("/v1" + endpoint.path()).handler(ctx -> inference.handle(ctx, endpoint));
+            router.post((endpoint.anthropic() ? "/anthropic/v1" : "/v1") + endpoint.path()).handler(ctx -> inference.handle(ctx, endpoint));
         }
-        router.get("/v1/models").handler(models::list);
-        router.get(MODELS + "*").handler(ctx -> models.get(ctx, MODELS));
+        router.get("/v1/models").handler(ctx -> models.list(ctx, false));
+        router.get(MODELS + "*").handler(ctx -> models.get(ctx, MODELS, false));
+        router.get("/anthropic/v1/models").handler(ctx -> models.list(ctx, true));
+        router.get(ANTHROPIC_MODELS + "*").handler(ctx -> models.get(ctx, ANTHROPIC_MODELS, true));
         router.route("/v1/*").handler(ApiRoutes::unknown);
+        router.route("/anthropic/*").handler(ApiRoutes::unknown);
         router.route("/v1/*").failureHandler(ctx -> Responses.error(ctx, Responses.toError(ctx.failure())));
+        router.route("/anthropic/*").failureHandler(ctx -> Responses.error(ctx, Responses.toError(ctx.failure())));
         router.route("/api/*").handler(admin::handle);
         router.get("/api/providers").handler(providers::handle);
         router.get("/api/logs").handler(logs::handle);
@@ -77,18 +85,22 @@ public class ApiRoutes {
 
     private static void unknown(RoutingContext ctx) {
         String path = ctx.request().path();
-        boolean known = path.equals("/v1/models") || path.startsWith(MODELS);
+        boolean anthropic = path.startsWith(ANTHROPIC);
+        String root = anthropic ? "/anthropic/v1" : "/v1";
+        boolean models = path.equals(root + "/models") || path.startsWith(root + "/models/");
+        boolean known = models;
         for (Endpoint e : Endpoint.values()) {
-            known |= path.equals("/v1" + e.path());
+            known |= e.anthropic() == anthropic && path.equals(root + e.path());
         }
         if (known) {
-            ctx.response().putHeader("Allow", path.startsWith("/v1/models") ? "GET" : "POST");
+            ctx.response().putHeader("Allow", models ? "GET" : "POST");
             Responses.error(ctx, OpenAiError.invalidRequest(405, "method_not_allowed", null,
                     ctx.request().method() + " is not allowed on " + path + "."));
         } else {
             Responses.error(ctx, OpenAiError.invalidRequest(404, "unknown_url", null,
                     "Unknown path " + ctx.request().method() + " " + path
-                            + ". Heimdall serves /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/models."));
+                            + (anthropic ? ". Heimdall serves /anthropic/v1/messages, /anthropic/v1/messages/count_tokens and /anthropic/v1/models."
+                                    : ". Heimdall serves /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/models.")));
         }
     }
 }

@@ -15,7 +15,8 @@ import dev.heimdall.governance.LimitStore.Verdict;
 import dev.heimdall.provider.Endpoint;
 import dev.heimdall.provider.InferenceRequest;
 import dev.heimdall.provider.OpenAiError;
-import dev.heimdall.provider.OpenAiPassthrough;
+import dev.heimdall.provider.Transport;
+import dev.heimdall.provider.anthropic.TokenEstimate;
 import dev.heimdall.provider.ProviderError;
 import dev.heimdall.routing.FallbackPlan;
 import dev.heimdall.routing.ModelResolver;
@@ -50,18 +51,18 @@ public class InferenceHandler {
 
     private final ConfigService configs;
     private final RoutingTable routing;
-    private final OpenAiPassthrough passthrough;
+    private final Transport transport;
     private final PlanExecutor executor;
     private final InFlightLimit limit;
     private final Exchanges exchanges;
     private final Governance governance;
 
-    public InferenceHandler(ConfigService configs, RoutingTable routing, OpenAiPassthrough passthrough, PlanExecutor executor,
+    public InferenceHandler(ConfigService configs, RoutingTable routing, Transport transport, PlanExecutor executor,
             InFlightLimit limit, Exchanges exchanges, Governance governance) {
         this.governance = governance;
         this.configs = configs;
         this.routing = routing;
-        this.passthrough = passthrough;
+        this.transport = transport;
         this.executor = executor;
         this.limit = limit;
         this.exchanges = exchanges;
@@ -69,7 +70,8 @@ public class InferenceHandler {
 
     void handle(RoutingContext ctx, Endpoint endpoint) {
         HttpServerRequest request = ctx.request();
-        Exchange exchange = exchanges.begin(Exchange.Dialect.OPENAI, endpoint.operation(), request.headers());
+        Exchange exchange = exchanges.begin(endpoint.anthropic() ? Exchange.Dialect.ANTHROPIC : Exchange.Dialect.OPENAI,
+                endpoint.operation(), request.headers());
         ctx.response().closeHandler(v -> exchange.clientGone());
         ConfigSnapshot snapshot = configs.current();
         if (snapshot == null) {
@@ -136,6 +138,10 @@ public class InferenceHandler {
             refuse(ctx, exchange, e);
             return;
         }
+        if (endpoint == Endpoint.COUNT_TOKENS) {
+            countTokens(ctx, targets, request, exchange);
+            return;
+        }
         if (key == null) {
             execute(ctx, targets, request, exchange, null, null);
             return;
@@ -149,6 +155,28 @@ public class InferenceHandler {
                 execute(ctx, allowed, request, exchange, admitted.result(), governance.gate(caller, allowed, request, exchange));
             }
         });
+    }
+
+    /**
+     * Anthropic's {@code count_tokens}: asked of Anthropic when the model is Anthropic's (it costs nothing
+     * and counts against no limit), estimated here for any other model ({@link TokenEstimate}).
+     */
+    private void countTokens(RoutingContext ctx, List<Target> targets, InferenceRequest request, Exchange exchange) {
+        List<Target> anthropic = targets.stream().filter(t -> t.provider().kind().family() == ApiFamily.ANTHROPIC).toList();
+        if (!anthropic.isEmpty() && anthropic.get(0) == targets.get(0)) {
+            execute(ctx, anthropic, request, exchange, null, null);
+            return;
+        }
+        long tokens;
+        try {
+            tokens = TokenEstimate.inputTokens(request.body());
+        } catch (RuntimeException e) {
+            refuse(ctx, exchange, ApiException.badRequest("invalid_json", null, "The request body is not a Messages request."));
+            return;
+        }
+        exchange.complete(200, null);
+        ctx.response().putHeader("x-heimdall-token-count", "estimate");
+        Responses.json(ctx, 200, new io.vertx.core.json.JsonObject().put("input_tokens", tokens));
     }
 
     private void execute(RoutingContext ctx, List<Target> targets, InferenceRequest request, Exchange exchange, Verdict admitted,
@@ -234,7 +262,7 @@ public class InferenceHandler {
             if (exchange.stream()) {
                 limit.streamStarted(exchange);
             }
-            passthrough.relay(execution.answer(), response, exchange)
+            transport.relay(execution.answer(), response, exchange)
                     .onComplete(end -> exchange.complete(end.result().status(), end.result().errorType()));
             return;
         }

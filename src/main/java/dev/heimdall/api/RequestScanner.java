@@ -86,7 +86,7 @@ public final class RequestScanner {
                         fallbacksEnd = (int) p.currentLocation().getByteOffset();
                     }
                     case "messages" -> {
-                        if (endpoint == Endpoint.CHAT_COMPLETIONS && value != JsonToken.START_ARRAY) {
+                        if (endpoint != Endpoint.COMPLETIONS && endpoint != Endpoint.EMBEDDINGS && value != JsonToken.START_ARRAY) {
                             throw ApiException.badRequest("invalid_type", "messages", "\"messages\" must be an array.");
                         }
                         p.skipChildren();

@@ -1,8 +1,10 @@
 package dev.heimdall.api;
 
 import dev.heimdall.governance.GovernanceRefusal;
+import dev.heimdall.provider.ErrorFormat;
 import dev.heimdall.provider.OpenAiError;
-import dev.heimdall.provider.OpenAiPassthrough;
+import dev.heimdall.provider.anthropic.AnthropicErrors;
+import dev.heimdall.provider.Transport;
 import dev.heimdall.provider.UpstreamFailure;
 import dev.heimdall.routing.RoutingException;
 import io.vertx.core.http.HttpHeaders;
@@ -14,7 +16,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 
-/** Writes JSON bodies and maps every failure to OpenAI's error shape; nothing else writes error bodies. */
+/**
+ * Writes JSON bodies and maps every failure to an error in the caller's dialect (Anthropic's under
+ * {@code /anthropic/}, OpenAI's elsewhere); nothing else writes error bodies.
+ */
 final class Responses {
 
     private static final Logger LOG = Logger.getLogger(Responses.class);
@@ -29,8 +34,13 @@ final class Responses {
                 .end(body.toBuffer());
     }
 
+    /** The error format of the dialect a path belongs to. */
+    static ErrorFormat formatOf(RoutingContext ctx) {
+        return ctx.request().path().startsWith(ApiRoutes.ANTHROPIC) ? AnthropicErrors.INSTANCE : ErrorFormat.OPENAI;
+    }
+
     static void error(RoutingContext ctx, OpenAiError error) {
-        OpenAiPassthrough.sendError(ctx.response(), error);
+        Transport.sendError(ctx.response(), formatOf(ctx), error);
     }
 
     /** The error with {@code error.heimdall_tried} listing the attempts that failed before it, when any did. */
@@ -40,9 +50,10 @@ final class Responses {
             error(ctx, error);
             return;
         }
-        JsonObject body = error.json();
+        ErrorFormat format = formatOf(ctx);
+        JsonObject body = format.json(error);
         body.getJsonObject("error").put("heimdall_tried", tried);
-        response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON).end(body.toBuffer());
+        response.setStatusCode(format.status(error)).putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON).end(body.toBuffer());
     }
 
     /**
@@ -56,10 +67,11 @@ final class Responses {
         if (response.ended() || response.closed()) {
             return;
         }
-        response.setStatusCode(error.status())
+        ErrorFormat format = formatOf(ctx);
+        response.setStatusCode(format.status(error))
                 .putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON)
                 .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-                .end(error.body());
+                .end(format.body(error));
         HttpServerRequest request = ctx.request();
         HttpConnection connection = request.connection();
         if (request.isEnded()) {

@@ -4,6 +4,8 @@ package dev.heimdall.config;
 public enum ApiFamily {
     /** Accepts OpenAI's /v1 request and response bodies as they are. */
     OPENAI_COMPATIBLE,
+    /** Anthropic's Messages API ({@code /v1/messages}, {@code x-api-key}, its own events); OpenAI clients still reach its OpenAI-compatible layer. */
+    ANTHROPIC,
     /** Needs a translator that does not exist yet (Azure deployments, Bedrock, Vertex). */
     UNSUPPORTED
 }

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  */
 public enum BuiltInProvider {
     OPENAI("openai", ApiFamily.OPENAI_COMPATIBLE, "https://api.openai.com/v1"),
-    // Anthropic serves an OpenAI-compatible endpoint under /v1; a native translator can replace this later.
-    ANTHROPIC("anthropic", ApiFamily.OPENAI_COMPATIBLE, "https://api.anthropic.com/v1"),
+    // Anthropic clients get its Messages API; OpenAI clients, until OpenAiToAnthropic exists, its OpenAI-compatible layer.
+    ANTHROPIC("anthropic", ApiFamily.ANTHROPIC, "https://api.anthropic.com/v1"),
     AZURE("azure", ApiFamily.UNSUPPORTED, null),
     BEDROCK("bedrock", ApiFamily.UNSUPPORTED, null),
     VERTEX("vertex", ApiFamily.UNSUPPORTED, null),

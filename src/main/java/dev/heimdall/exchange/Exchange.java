@@ -21,7 +21,7 @@ public final class Exchange {
     private static final Logger LOG = Logger.getLogger(Exchange.class);
 
     /** The inbound API the client speaks, which decides the shape of its errors. */
-    public enum Dialect { OPENAI }
+    public enum Dialect { OPENAI, ANTHROPIC }
 
     private final Dialect dialect;
     private final String operation;
@@ -68,6 +68,11 @@ public final class Exchange {
     }
 
     // ---- what the client sent ------------------------------------------------------------------------
+
+    /** The client's request headers (an upstream API may forward some, such as {@code anthropic-version}). */
+    public MultiMap requestHeaders() {
+        return requestHeaders;
+    }
 
     public Dialect dialect() {
         return dialect;

@@ -3,7 +3,9 @@ package dev.heimdall.execution;
 import dev.heimdall.exchange.Exchange;
 import dev.heimdall.provider.Attempt;
 import dev.heimdall.provider.InferenceRequest;
-import dev.heimdall.provider.OpenAiPassthrough;
+import dev.heimdall.provider.Transport;
+import dev.heimdall.provider.Translators;
+import dev.heimdall.provider.UntranslatableException;
 import dev.heimdall.provider.ProviderError;
 import dev.heimdall.provider.UpstreamCall;
 import dev.heimdall.provider.UpstreamFailure;
@@ -32,12 +34,12 @@ public class PlanExecutor {
 
     private static final Logger LOG = Logger.getLogger(PlanExecutor.class);
 
-    private final OpenAiPassthrough passthrough;
+    private final Transport transport;
     private final KeyHealth health;
     private final Vertx vertx;
 
-    public PlanExecutor(OpenAiPassthrough passthrough, KeyHealth health, Vertx vertx) {
-        this.passthrough = passthrough;
+    public PlanExecutor(Transport transport, KeyHealth health, Vertx vertx) {
+        this.transport = transport;
         this.health = health;
         this.vertx = vertx;
     }
@@ -100,11 +102,18 @@ public class PlanExecutor {
             URI root = attempt.provider().network().apiRoot();
             String traceparent = exchange.attemptStarted(attempt.provider().name(), attempt.upstreamModel(), attempt.key().name(),
                     root.getHost(), root.getPort() > 0 ? root.getPort() : "https".equals(root.getScheme()) ? 443 : 80);
-            passthrough.send(attempt, request, exchange, traceparent).onComplete(ar -> {
+            transport.send(attempt, Translators.of(exchange.dialect(), attempt.provider()), request, exchange, traceparent).onComplete(ar -> {
                 if (ar.failed() && exchange.isClientGone()) {
                     // The client left and the call was cancelled for it: not the upstream's or the key's failure.
                     exchange.attemptFailed(499, "client_disconnected");
                     done.tryComplete(new Execution(null, null, plan));
+                    return;
+                }
+                if (ar.failed() && ar.cause() instanceof UntranslatableException u) {
+                    // The request cannot be expressed in this upstream's API: the client's to fix, like any 400.
+                    failed(attempt, Failure.status(400, null),
+                            new ProviderError(400, "invalid_request_error", "unsupported_field", u.param(),
+                                    u.param() == null || u.getMessage().contains(u.param()) ? u.getMessage() : u.param() + ": " + u.getMessage(), null));
                     return;
                 }
                 if (ar.failed()) {
@@ -120,7 +129,7 @@ public class PlanExecutor {
                     done.tryComplete(new Execution(call, null, plan));
                     return;
                 }
-                passthrough.readError(call).onComplete(er -> {
+                transport.readError(call).onComplete(er -> {
                     ProviderError error = er.result();
                     failed(attempt, Failure.status(call.status(), RetryAfter.parse(error.retryAfter())), error);
                 });

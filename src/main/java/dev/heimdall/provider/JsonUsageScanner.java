@@ -12,12 +12,13 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
 /**
- * Reads an OpenAI-shaped JSON answer's top-level {@code usage} and {@code model} as its bytes pass
- * through, with Jackson's non-blocking parser: chunk by chunk, whatever the size of the answer, holding
+ * Reads a JSON answer's top-level {@code usage} and {@code model} as its bytes pass through (OpenAI's
+ * {@code prompt_tokens}, {@code completion_tokens}, {@code prompt_tokens_details.cached_tokens}, or
+ * with {@code anthropic} Anthropic's {@code input_tokens}, {@code output_tokens} and cache counts), with Jackson's non-blocking parser: chunk by chunk, whatever the size of the answer, holding
  * none of it. Only those fields are looked at; a malformed answer stops the scan (the client still gets
  * it as it is) and reports no usage.
  */
-final class JsonUsageScanner {
+public final class JsonUsageScanner implements AnswerTranslation {
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).maxNestingDepth(1000).build())
@@ -28,7 +29,39 @@ final class JsonUsageScanner {
     private Long input;
     private Long output;
     private Long cached;
+    private Long cacheWrite;
     private String model;
+    private final boolean anthropic;
+
+    JsonUsageScanner() {
+        this(false);
+    }
+
+    public JsonUsageScanner(boolean anthropic) {
+        this.anthropic = anthropic;
+    }
+
+    /** Passes the chunk on unchanged, having read it. */
+    @Override
+    public Buffer onChunk(Buffer chunk) {
+        feed(chunk);
+        return chunk;
+    }
+
+    @Override
+    public Buffer onEnd() {
+        return null;
+    }
+
+    @Override
+    public boolean rewrites() {
+        return false;
+    }
+
+    @Override
+    public int events() {
+        return 0;
+    }
 
     void feed(Buffer chunk) {
         if (broken || chunk.length() == 0) {
@@ -74,6 +107,18 @@ final class JsonUsageScanner {
         if (name == null || parent == null) {
             return;
         }
+        if (anthropic) {
+            if (topLevel(parent) && "usage".equals(parent.getCurrentName())) {
+                switch (name) {
+                    case "input_tokens" -> input = parser.getLongValue();
+                    case "output_tokens" -> output = parser.getLongValue();
+                    case "cache_read_input_tokens" -> cached = parser.getLongValue();
+                    case "cache_creation_input_tokens" -> cacheWrite = parser.getLongValue();
+                    default -> { }
+                }
+            }
+            return;
+        }
         if (topLevel(parent) && "usage".equals(parent.getCurrentName())) {
             if (name.equals("prompt_tokens")) {
                 input = parser.getLongValue();
@@ -92,9 +137,11 @@ final class JsonUsageScanner {
     }
 
     /** What the answer reported; the scan ends here (later bytes are not read). */
-    Usage usage() {
+    @Override
+    public Usage usage() {
         end();
-        return Usage.reported(input, output, cached);
+        // Anthropic counts cached and cache-written input apart from input_tokens; Usage's input is all of it, as OpenAI's.
+        return anthropic ? AnthropicUsage.of(input, output, cached, cacheWrite) : Usage.reported(input, output, cached);
     }
 
     /**
@@ -113,7 +160,8 @@ final class JsonUsageScanner {
         }
     }
 
-    String model() {
+    @Override
+    public String model() {
         return model;
     }
 }

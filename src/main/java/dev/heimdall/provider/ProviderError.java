@@ -12,4 +12,14 @@ public record ProviderError(int status, String type, String code, String param, 
     public static ProviderError upstream(int status, String code, String message) {
         return new ProviderError(status, "upstream_error", code, null, message, null);
     }
+
+    /** An upstream error whose body is in no format the translator knows: the body (cut at 500 characters) becomes the message. */
+    public static ProviderError unparsed(int status, String provider, String text, String retryAfter) {
+        String detail = text.strip();
+        if (detail.length() > 500) {
+            detail = detail.substring(0, 500) + "…";
+        }
+        return new ProviderError(status, "upstream_error", "provider_http_" + status, null,
+                "Provider '" + provider + "' returned HTTP " + status + (detail.isEmpty() ? "" : ": " + detail), retryAfter);
+    }
 }

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * from what the client receives and everything else passes byte for byte; then an event split across
  * network chunks is held until it is complete. Without {@code strip} every chunk is forwarded at once.
  */
-final class SseUsageFilter {
+final class SseUsageFilter implements AnswerTranslation {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
@@ -35,7 +35,8 @@ final class SseUsageFilter {
     }
 
     /** Takes a chunk from the upstream; returns what to send the client now (possibly empty). */
-    Buffer onChunk(Buffer chunk) {
+    @Override
+    public Buffer onChunk(Buffer chunk) {
         Buffer data = partial == null ? chunk : partial.appendBuffer(chunk);
         ByteBuf bytes = data.getByteBuf();
         int length = data.length();
@@ -69,21 +70,30 @@ final class SseUsageFilter {
     }
 
     /** The stream ended: whatever incomplete event remains, as it came (only held when stripping). */
-    Buffer onEnd() {
+    @Override
+    public Buffer onEnd() {
         Buffer rest = strip ? partial : null;
         partial = null;
         return rest;
     }
 
-    int events() {
+    @Override
+    public boolean rewrites() {
+        return strip;
+    }
+
+    @Override
+    public int events() {
         return events;
     }
 
-    Usage usage() {
+    @Override
+    public Usage usage() {
         return Usage.reported(input, output, cached);
     }
 
-    String model() {
+    @Override
+    public String model() {
         return model;
     }
 

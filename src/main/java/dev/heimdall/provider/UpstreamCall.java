@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientResponse;
 public final class UpstreamCall {
 
     final Attempt attempt;
+    final Translator translator;
     /** The gateway added {@code stream_options.include_usage}: the usage chunk is not the client's. */
     final boolean askedUsage;
     HttpClientRequest request;
@@ -22,7 +23,8 @@ public final class UpstreamCall {
     /** The upstream's answer arrived whole: there is nothing left to cancel, and resetting would close a pooled connection. */
     volatile boolean ended;
 
-    UpstreamCall(Attempt attempt, boolean askedUsage) {
+    UpstreamCall(Attempt attempt, Translator translator, boolean askedUsage) {
+        this.translator = translator;
         this.askedUsage = askedUsage;
         this.attempt = attempt;
     }

@@ -27,7 +27,7 @@ public class UpstreamClients {
     }
 
     /** Where an endpoint of a provider is, parsed once rather than on every request. */
-    private record Location(String apiRoot, Endpoint endpoint) {
+    private record Location(String apiRoot, String path) {
     }
 
     private final Vertx vertx;
@@ -49,9 +49,9 @@ public class UpstreamClients {
     }
 
     /** POST options for an endpoint of an API root; callers must not modify them. */
-    public RequestOptions options(URI apiRoot, Endpoint endpoint) {
-        return locations.computeIfAbsent(new Location(apiRoot.toString(), endpoint),
-                l -> new RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST).setAbsoluteURI(l.apiRoot() + l.endpoint().path()));
+    public RequestOptions options(URI apiRoot, String path) {
+        return locations.computeIfAbsent(new Location(apiRoot.toString(), path),
+                l -> new RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST).setAbsoluteURI(l.apiRoot() + l.path()));
     }
 
     private HttpClient create(PoolKey key) {

@@ -112,7 +112,7 @@ class BadInputTest {
         c.add(post("unknown fallback", "{\"model\": \"xai/glm-5\", \"fallbacks\": [\"nope/nothing\"]}", 400, "invalid_fallback"));
         // Models that cannot be routed.
         c.add(post("unknown model", "{\"model\": \"gpt-7\"}", 404, "model_not_found"));
-        c.add(post("unknown provider", "{\"model\": \"anthropic/claude\"}", 404, "model_not_found"));
+        c.add(post("unknown provider", "{\"model\": \"cohere/command-r\"}", 404, "model_not_found"));
         c.add(post("ambiguous model", "{\"model\": \"shared-model\"}", 400, "model_ambiguous"));
         c.add(post("provider without translator", "{\"model\": \"azure/gpt-4o-azure\"}", 501, "provider_not_supported"));
         // Encoding.

@@ -152,6 +152,7 @@ public final class FakeOpenAi implements AutoCloseable {
                     res.write("event without data\n\n");
                     res.end("data: [DONE]\n\n");
                 }
+                case "tool-call" -> toolCall(res, model, stream);
                 case "invalid-json" -> res.setStatusCode(200).putHeader("content-type", "application/json").end("{\"id\": \"x\", oops");
                 case "reset-before-headers" -> req.connection().close();
                 // An answer of over 1 MiB, its usage last as OpenAI writes it, sent in many network writes.
@@ -173,6 +174,31 @@ public final class FakeOpenAi implements AutoCloseable {
     }
 
     public static final int LARGE_ANSWER_CHARS = 1_500_000;
+
+    /**
+     * A model that calls {@code get_weather({"city":"Paris"})}: as one completion, or streamed as OpenAI does
+     * (the call's id and name first, its arguments in fragments, then {@code finish_reason: tool_calls} and the usage).
+     */
+    private static void toolCall(HttpServerResponse res, String model, boolean stream) {
+        JsonObject call = new JsonObject().put("id", "call_weather").put("type", "function")
+                .put("function", new JsonObject().put("name", "get_weather").put("arguments", "{\"city\": \"Paris\"}"));
+        if (!stream) {
+            json(res, 200, chatCompletion(model).put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("finish_reason", "tool_calls")
+                    .put("message", new JsonObject().put("role", "assistant").putNull("content").put("tool_calls", new JsonArray().add(call))))));
+            return;
+        }
+        sseHead(res);
+        String[] deltas = {
+            "{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_weather\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}",
+            "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\": \"}}]}",
+            "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]}"};
+        for (String d : deltas) {
+            res.write("data: {\"id\":\"chatcmpl-tool\",\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":" + d + "}]}\n\n");
+        }
+        res.write("data: {\"id\":\"chatcmpl-tool\",\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n");
+        res.write("data: {\"id\":\"chatcmpl-tool\",\"model\":\"" + model + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":12}}\n\n");
+        res.end("data: [DONE]\n\n");
+    }
 
     private static void largeAnswer(HttpServerResponse res, String model) {
         String body = chatCompletion(model).put("choices", new JsonArray().add(new JsonObject().put("index", 0)

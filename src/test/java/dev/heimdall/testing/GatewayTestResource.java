@@ -38,6 +38,18 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
     public static final String VK_FALLBACK = "sk-bf-fallback-canary-1212121";
     public static final String OTEL_AUTH_CANARY = "Basic cGstY2FuYXJ5OnNrLWNhbmFyeQ==";
 
+    public static final String ANTHROPIC_KEY_CANARY = "sk-ant-canary-ANTH-31415926";
+
+    /** One Anthropic upstream for the JVM: every configuration names it, including the ones tests restore. */
+    private static FakeAnthropic anthropic;
+
+    public static synchronized FakeAnthropic anthropic() {
+        if (anthropic == null) {
+            anthropic = new FakeAnthropic();
+        }
+        return anthropic;
+    }
+
     private FakeOpenAi upstream;
     private FakeOtlpCollector collector;
     private Path appDir;
@@ -105,6 +117,10 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
                       "keys": [{"name": "x", "value": "xai-key", "models": ["*"]}],
                       "network_config": {"base_url": "%1$s"}
                     },
+                    "anthropic": {
+                      "keys": [{"name": "ant", "value": "%14$s", "models": ["*"]}],
+                      "network_config": {"base_url": "%15$s", "max_retries": 1, "retry_backoff_initial": 10, "retry_backoff_max": 20}
+                    },
                     "azure": {
                       "keys": [{"name": "az", "value": "az-key", "models": ["gpt-4o-azure"]}]
                     }
@@ -141,13 +157,15 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
                   }
                 }
                 """.formatted(upstream, KEY_CANARY, HEADER_CANARY, KEY_B_CANARY, collector, OTEL_AUTH_CANARY, VK_LIMITED, VK_BUDGET,
-                VK_INACTIVE, VK_EXPIRED, VK_NARROW, VK_SPLIT, VK_FALLBACK);
+                VK_INACTIVE, VK_EXPIRED, VK_NARROW, VK_SPLIT, VK_FALLBACK,
+                ANTHROPIC_KEY_CANARY, anthropic().baseUrl());
     }
 
     @Override
     public void inject(TestInjector injector) {
         injector.injectIntoFields(upstream, new TestInjector.AnnotatedAndMatchesType(Fake.class, FakeOpenAi.class));
         injector.injectIntoFields(appDir, new TestInjector.AnnotatedAndMatchesType(Fake.class, Path.class));
+        injector.injectIntoFields(anthropic(), new TestInjector.AnnotatedAndMatchesType(Fake.class, FakeAnthropic.class));
         injector.injectIntoFields(collector, new TestInjector.AnnotatedAndMatchesType(Fake.class, FakeOtlpCollector.class));
     }
 

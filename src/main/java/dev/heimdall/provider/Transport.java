@@ -26,15 +26,16 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Calls an OpenAI-compatible upstream (openai, vllm, ollama, groq, mistral, …) and relays its answer.
- * The request body goes out as the client sent it with only {@code model} rewritten; the response,
- * JSON or SSE, is piped back chunk by chunk with back-pressure and never buffered whole. A client that
- * goes away resets the upstream request, which frees the upstream's work.
+ * Calls an upstream and relays its answer, knowing no API format: the attempt's {@link Translator} gives
+ * the path, headers and body, rewrites (or only reads) the answer chunk by chunk, and reads the upstream's
+ * errors. The response, JSON or SSE, is piped back with back-pressure; timeouts, idle streams and
+ * cancellation are handled here. A client that goes away resets the upstream request, which frees the
+ * upstream's work.
  */
 @Singleton
-public class OpenAiPassthrough {
+public class Transport {
 
-    private static final Logger LOG = Logger.getLogger(OpenAiPassthrough.class);
+    private static final Logger LOG = Logger.getLogger(Transport.class);
     private static final int MAX_ERROR_BODY = 1 << 20;
     private static final List<AsciiString> HOP_BY_HOP = Stream.of("connection", "keep-alive", "transfer-encoding",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "upgrade", "content-length").map(AsciiString::of).toList();
@@ -42,7 +43,7 @@ public class OpenAiPassthrough {
     private final Vertx vertx;
     private final UpstreamClients clients;
 
-    public OpenAiPassthrough(Vertx vertx, UpstreamClients clients) {
+    public Transport(Vertx vertx, UpstreamClients clients) {
         this.vertx = vertx;
         this.clients = clients;
     }
@@ -56,12 +57,18 @@ public class OpenAiPassthrough {
      * fails with {@link UpstreamFailure} when there is no response: nothing has reached the client yet,
      * so the caller may still try elsewhere. A client that leaves meanwhile cancels the call.
      */
-    public Future<UpstreamCall> send(Attempt attempt, InferenceRequest request, Exchange exchange, String traceparent) {
+    public Future<UpstreamCall> send(Attempt attempt, Translator translator, InferenceRequest request, Exchange exchange,
+            String traceparent) {
         ProviderConfig provider = attempt.provider();
-        RequestOptions options = clients.options(provider.network().apiRoot(), request.endpoint());
-        boolean askUsage = request.streamWithoutUsage() && request.endpoint() != Endpoint.EMBEDDINGS
-                && provider.kind().acceptsStreamOptions();
-        UpstreamCall call = new UpstreamCall(attempt, askUsage);
+        RequestOptions options = clients.options(provider.network().apiRoot(), translator.path(request));
+        boolean askUsage = translator.asksUsage(request, provider);
+        Buffer body;
+        try {
+            body = translator.body(request, attempt, askUsage);
+        } catch (UntranslatableException e) {
+            return Future.failedFuture(e);
+        }
+        UpstreamCall call = new UpstreamCall(attempt, translator, askUsage);
         Promise<UpstreamCall> headers = Promise.promise();
         exchange.onClientGone(() -> call.cancel("client disconnected"));
         long timeoutMillis = provider.network().requestTimeout().toMillis();
@@ -87,15 +94,12 @@ public class OpenAiPassthrough {
             MultiMap h = upstream.headers();
             h.set(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON);
             h.set(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json");
-            KeyConfig key = attempt.key();
-            if (!key.value().isEmpty()) {
-                h.set(HttpHeaders.AUTHORIZATION, "Bearer " + key.value().value());
-            }
+            translator.headers(attempt, exchange.requestHeaders(), h);
             provider.network().extraHeaders().forEach((name, value) -> h.set(name, value.value()));
             if (traceparent != null) {
                 h.set("traceparent", traceparent);
             }
-            upstream.end(request.bodyFor(attempt.upstreamModel(), askUsage)).onSuccess(v -> exchange.attemptWritten());
+            upstream.end(body).onSuccess(v -> exchange.attemptWritten());
             upstream.response().onComplete(sent -> {
                 if (sent.failed()) {
                     call.watch.stop();
@@ -127,25 +131,24 @@ public class OpenAiPassthrough {
         ProviderConfig provider = call.attempt.provider();
         Promise<RelayEnd> done = Promise.promise();
         boolean sse = isEventStream(response);
+        AnswerTranslation answer = call.translator.answer(sse, call.askedUsage);
+        ErrorFormat errors = call.translator.clientErrors();
         client.setStatusCode(response.statusCode());
         copyHeaders(response.headers(), client.headers());
         String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && !(sse && call.askedUsage)) {
+        if (length != null && !answer.rewrites()) {
             client.putHeader(HttpHeaders.CONTENT_LENGTH, length);
         } else {
             client.setChunked(true);
         }
         exchange.answerStarted(response.statusCode(), sse);
-        SseUsageFilter events = sse ? new SseUsageFilter(call.askedUsage) : null;
-        JsonUsageScanner json = sse ? null : new JsonUsageScanner();
-        Runnable report = () -> exchange.answerReported(sse ? events.usage() : json.usage(), sse ? events.model() : json.model(),
-                sse ? events.events() : 0);
+        Runnable report = () -> exchange.answerReported(answer.usage(), answer.model(), answer.events());
         long idleMillis = provider.network().streamIdleTimeout().toMillis();
         IdleWatch idle = call.watch;
         call.idleAction = () -> {
             // The client's error first: resetting the upstream fires its exception handler, which stays silent.
             report.run();
-            endBroken(client, sse, OpenAiError.upstream(504, "stream_idle_timeout", "Provider '" + provider.name()
+            endBroken(client, sse, errors, OpenAiError.upstream(504, "stream_idle_timeout", "Provider '" + provider.name()
                     + "' sent nothing for " + provider.network().streamIdleTimeout().toSeconds()
                     + " s (network_config.stream_idle_timeout_in_seconds)"));
             call.cancel("stream idle for " + idleMillis + " ms");
@@ -153,13 +156,7 @@ public class OpenAiPassthrough {
         };
         response.handler(chunk -> {
             idle.touch();
-            Buffer out;
-            if (sse) {
-                out = events.onChunk(chunk);
-            } else {
-                json.feed(chunk);
-                out = chunk;
-            }
+            Buffer out = answer.onChunk(chunk);
             if (out.length() == 0) {
                 return;
             }
@@ -172,7 +169,7 @@ public class OpenAiPassthrough {
         });
         response.endHandler(v -> {
             call.ended();
-            Buffer rest = sse ? events.onEnd() : null;
+            Buffer rest = answer.onEnd();
             if (rest != null && rest.length() > 0) {
                 exchange.answerChunk(rest);
                 client.write(rest);
@@ -190,7 +187,7 @@ public class OpenAiPassthrough {
             if (!call.cancelled) {
                 // Not our doing (an idle timeout or a departed client cancel first): the upstream broke.
                 LOG.debugf("Upstream %s broke mid-response: %s", provider.name(), err.toString());
-                endBroken(client, sse, OpenAiError.upstream(502, "stream_interrupted",
+                endBroken(client, sse, errors, OpenAiError.upstream(502, "stream_interrupted",
                         "Provider '" + provider.name() + "' closed the response before it was complete"));
                 done.tryComplete(new RelayEnd(response.statusCode(), "stream_interrupted"));
             } else {
@@ -224,42 +221,15 @@ public class OpenAiPassthrough {
         response.endHandler(v -> {
             call.ended();
             String text = scrub(body.toString(StandardCharsets.UTF_8), provider);
-            int status = response.statusCode();
-            String retryAfter = response.getHeader("Retry-After");
-            ProviderError error;
-            try {
-                JsonObject json = new JsonObject(text);
-                if (json.getValue("error") instanceof JsonObject e) {
-                    error = new ProviderError(status, text(e.getValue("type"), "upstream_error"), text(e.getValue("code"), null),
-                            text(e.getValue("param"), null), text(e.getValue("message"), "Provider '" + provider.name()
-                                    + "' returned HTTP " + status), retryAfter);
-                } else {
-                    error = upstreamError(status, provider, text, retryAfter);
-                }
-            } catch (DecodeException | ClassCastException e) {
-                error = upstreamError(status, provider, text, retryAfter);
-            }
+            ProviderError error = call.translator.error(response.statusCode(), text, response.getHeader("Retry-After"), provider);
             done.tryComplete(error);
         });
         response.resume();
         return done.future();
     }
 
-    private static String text(Object value, String otherwise) {
-        return value == null ? otherwise : String.valueOf(value);
-    }
-
-    private static ProviderError upstreamError(int status, ProviderConfig provider, String text, String retryAfter) {
-        String detail = text.strip();
-        if (detail.length() > 500) {
-            detail = detail.substring(0, 500) + "…";
-        }
-        return new ProviderError(status, "upstream_error", "provider_http_" + status, null,
-                "Provider '" + provider.name() + "' returned HTTP " + status + (detail.isEmpty() ? "" : ": " + detail), retryAfter);
-    }
-
-    /** Sends a whole error response, unless the client already got a status line. */
-    public static void sendError(HttpServerResponse client, OpenAiError error) {
+    /** Sends a whole error response in the client's format, unless the client already got a status line. */
+    public static void sendError(HttpServerResponse client, ErrorFormat format, OpenAiError error) {
         if (client.ended() || client.closed()) {
             return;
         }
@@ -267,19 +237,19 @@ public class OpenAiPassthrough {
             client.end();
             return;
         }
-        client.setStatusCode(error.status())
+        client.setStatusCode(format.status(error))
                 .putHeader(HttpHeaders.CONTENT_TYPE, OpenAiError.APPLICATION_JSON)
-                .end(error.body());
+                .end(format.body(error));
     }
 
-    private static void endBroken(HttpServerResponse client, boolean sse, OpenAiError error) {
+    private static void endBroken(HttpServerResponse client, boolean sse, ErrorFormat format, OpenAiError error) {
         if (client.ended() || client.closed()) {
             return;
         }
         if (!client.headWritten()) {
-            sendError(client, error);
+            sendError(client, format, error);
         } else if (sse) {
-            client.end(error.sseEvent());
+            client.end(format.sseEvent(error));
         } else {
             // A JSON body cut short cannot be repaired; closing tells the client it is incomplete.
             client.reset();

@@ -1,0 +1,62 @@
+package dev.heimdall.provider.anthropic;
+
+import dev.heimdall.config.ProviderConfig;
+import dev.heimdall.provider.AnswerTranslation;
+import dev.heimdall.provider.Attempt;
+import dev.heimdall.provider.ErrorFormat;
+import dev.heimdall.provider.InferenceRequest;
+import dev.heimdall.provider.OpenAiToOpenAi;
+import dev.heimdall.provider.ProviderError;
+import dev.heimdall.provider.Translator;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Anthropic clients (Claude Code) to an OpenAI-compatible upstream (a vLLM serving GLM-5 or Qwen3): the
+ * Messages request becomes a chat completion ({@link MessagesToChat}), the answer or stream becomes
+ * Anthropic's message or event sequence ({@link ChatToMessage}, {@link ChatStreamToMessageEvents}), and
+ * errors reach the client in Anthropic's shape.
+ */
+public final class AnthropicToOpenAi implements Translator {
+
+    public static final AnthropicToOpenAi INSTANCE = new AnthropicToOpenAi();
+
+    private AnthropicToOpenAi() {
+    }
+
+    @Override
+    public String path(InferenceRequest request) {
+        return "/chat/completions";
+    }
+
+    @Override
+    public void headers(Attempt attempt, MultiMap client, MultiMap upstream) {
+        OpenAiToOpenAi.bearer(attempt.key(), upstream);
+    }
+
+    @Override
+    public boolean asksUsage(InferenceRequest request, ProviderConfig provider) {
+        // Anthropic's clients always get usage: the stream must carry it.
+        return request.stream() && provider.kind().acceptsStreamOptions();
+    }
+
+    @Override
+    public Buffer body(InferenceRequest request, Attempt attempt, boolean askUsage) {
+        return MessagesToChat.translate(request.body(), attempt.upstreamModel(), askUsage).toBuffer();
+    }
+
+    @Override
+    public AnswerTranslation answer(boolean stream, boolean askedUsage) {
+        return stream ? new ChatStreamToMessageEvents() : new ChatToMessage();
+    }
+
+    @Override
+    public ProviderError error(int status, String body, String retryAfter, ProviderConfig provider) {
+        return OpenAiToOpenAi.openAiError(status, body, retryAfter, provider);
+    }
+
+    @Override
+    public ErrorFormat clientErrors() {
+        return AnthropicErrors.INSTANCE;
+    }
+}
