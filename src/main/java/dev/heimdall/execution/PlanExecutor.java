@@ -102,7 +102,7 @@ public class PlanExecutor {
             URI root = attempt.provider().network().apiRoot();
             String traceparent = exchange.attemptStarted(attempt.provider().name(), attempt.upstreamModel(), attempt.key().name(),
                     root.getHost(), root.getPort() > 0 ? root.getPort() : "https".equals(root.getScheme()) ? 443 : 80);
-            transport.send(attempt, Translators.of(exchange.dialect(), attempt.provider()), request, exchange, traceparent).onComplete(ar -> {
+            transport.send(attempt, Translators.of(exchange.dialect(), request.endpoint(), attempt.provider()), request, exchange, traceparent).onComplete(ar -> {
                 if (ar.failed() && exchange.isClientGone()) {
                     // The client left and the call was cancelled for it: not the upstream's or the key's failure.
                     exchange.attemptFailed(499, "client_disconnected");

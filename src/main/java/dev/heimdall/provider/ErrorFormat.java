@@ -12,9 +12,10 @@ public interface ErrorFormat {
 
     /** OpenAI's {@code {"error":{"message","type","param","code"}}}. */
     ErrorFormat OPENAI = new ErrorFormat() {
+        /** Anthropic's 529 "overloaded" is OpenAI's 503, which OpenAI's clients retry. */
         @Override
         public int status(OpenAiError error) {
-            return error.status();
+            return error.status() == 529 ? 503 : error.status();
         }
 
         @Override

@@ -49,7 +49,7 @@ public final class OpenAiToOpenAi implements Translator {
     }
 
     @Override
-    public AnswerTranslation answer(boolean stream, boolean askedUsage) {
+    public AnswerTranslation answer(InferenceRequest request, boolean stream, boolean askedUsage) {
         return stream ? new SseUsageFilter(askedUsage) : new JsonUsageScanner();
     }
 

@@ -30,7 +30,7 @@ public interface Translator {
     Buffer body(InferenceRequest request, Attempt attempt, boolean askUsage);
 
     /** A reader (and, across formats, a rewriter) for one successful answer, JSON or a stream. */
-    AnswerTranslation answer(boolean stream, boolean askedUsage);
+    AnswerTranslation answer(InferenceRequest request, boolean stream, boolean askedUsage);
 
     /** The upstream's error answer, in no format: its status, type, code and message (secrets not yet masked). */
     ProviderError error(int status, String body, String retryAfter, ProviderConfig provider);

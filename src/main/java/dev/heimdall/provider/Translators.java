@@ -5,6 +5,7 @@ import dev.heimdall.config.ProviderConfig;
 import dev.heimdall.exchange.Exchange;
 import dev.heimdall.provider.anthropic.AnthropicToAnthropic;
 import dev.heimdall.provider.anthropic.AnthropicToOpenAi;
+import dev.heimdall.provider.anthropic.OpenAiToAnthropic;
 
 /** The translator for a client's dialect and the API its upstream speaks. */
 public final class Translators {
@@ -12,11 +13,11 @@ public final class Translators {
     private Translators() {
     }
 
-    public static Translator of(Exchange.Dialect inbound, ProviderConfig provider) {
+    public static Translator of(Exchange.Dialect inbound, Endpoint endpoint, ProviderConfig provider) {
         boolean anthropicUpstream = provider.kind().family() == ApiFamily.ANTHROPIC;
         return switch (inbound) {
-            // Until an OpenAiToAnthropic translator exists, OpenAI clients reach Anthropic through its OpenAI-compatible layer.
-            case OPENAI -> OpenAiToOpenAi.INSTANCE;
+            // Anthropic has no completions or embeddings of its own: those still go to its OpenAI-compatible layer.
+            case OPENAI -> anthropicUpstream && endpoint == Endpoint.CHAT_COMPLETIONS ? OpenAiToAnthropic.INSTANCE : OpenAiToOpenAi.INSTANCE;
             case ANTHROPIC -> anthropicUpstream ? AnthropicToAnthropic.INSTANCE : AnthropicToOpenAi.INSTANCE;
         };
     }

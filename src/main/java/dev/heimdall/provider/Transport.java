@@ -67,8 +67,12 @@ public class Transport {
             body = translator.body(request, attempt, askUsage);
         } catch (UntranslatableException e) {
             return Future.failedFuture(e);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Translating a request for provider %s failed", provider.name());
+            return Future.failedFuture(new UpstreamFailure(500, "translation_failed",
+                    "Heimdall could not translate this request for provider '" + provider.name() + "'; the gateway log has the details."));
         }
-        UpstreamCall call = new UpstreamCall(attempt, translator, askUsage);
+        UpstreamCall call = new UpstreamCall(attempt, translator, request, askUsage);
         Promise<UpstreamCall> headers = Promise.promise();
         exchange.onClientGone(() -> call.cancel("client disconnected"));
         long timeoutMillis = provider.network().requestTimeout().toMillis();
@@ -131,7 +135,7 @@ public class Transport {
         ProviderConfig provider = call.attempt.provider();
         Promise<RelayEnd> done = Promise.promise();
         boolean sse = isEventStream(response);
-        AnswerTranslation answer = call.translator.answer(sse, call.askedUsage);
+        AnswerTranslation answer = call.translator.answer(call.inference, sse, call.askedUsage);
         ErrorFormat errors = call.translator.clientErrors();
         client.setStatusCode(response.statusCode());
         copyHeaders(response.headers(), client.headers());

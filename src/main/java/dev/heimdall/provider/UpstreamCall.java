@@ -11,6 +11,8 @@ public final class UpstreamCall {
 
     final Attempt attempt;
     final Translator translator;
+    /** What the client asked for (translators read it, e.g. whether the client wants a stream's usage chunk). */
+    final InferenceRequest inference;
     /** The gateway added {@code stream_options.include_usage}: the usage chunk is not the client's. */
     final boolean askedUsage;
     HttpClientRequest request;
@@ -23,8 +25,9 @@ public final class UpstreamCall {
     /** The upstream's answer arrived whole: there is nothing left to cancel, and resetting would close a pooled connection. */
     volatile boolean ended;
 
-    UpstreamCall(Attempt attempt, Translator translator, boolean askedUsage) {
+    UpstreamCall(Attempt attempt, Translator translator, InferenceRequest request, boolean askedUsage) {
         this.translator = translator;
+        this.inference = request;
         this.askedUsage = askedUsage;
         this.attempt = attempt;
     }

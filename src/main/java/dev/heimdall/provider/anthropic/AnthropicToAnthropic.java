@@ -56,7 +56,7 @@ public final class AnthropicToAnthropic implements Translator {
     }
 
     @Override
-    public AnswerTranslation answer(boolean stream, boolean askedUsage) {
+    public AnswerTranslation answer(InferenceRequest request, boolean stream, boolean askedUsage) {
         return stream ? new AnthropicStreamReader() : new JsonUsageScanner(true);
     }
 

@@ -46,7 +46,7 @@ public final class AnthropicToOpenAi implements Translator {
     }
 
     @Override
-    public AnswerTranslation answer(boolean stream, boolean askedUsage) {
+    public AnswerTranslation answer(InferenceRequest request, boolean stream, boolean askedUsage) {
         return stream ? new ChatStreamToMessageEvents() : new ChatToMessage();
     }
 
