@@ -22,10 +22,6 @@ import com.anthropic.models.messages.ToolUseBlock;
 import dev.heimdall.testing.FakeOpenAi;
 import dev.heimdall.testing.GatewayTestResource;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -40,25 +36,16 @@ import org.junit.jupiter.api.Test;
  */
 class AnthropicSdkIT {
 
-    private static Process gateway;
+    private static PackagedGateway gateway;
     private static FakeOpenAi vllm;
     private static AnthropicClient claude;
 
     @BeforeAll
     static void start() throws Exception {
         vllm = new FakeOpenAi();
-        Path appDir = Files.createTempDirectory("heimdall-sdk");
-        Files.writeString(appDir.resolve("config.json"), GatewayTestResource.config(vllm.baseUrl()));
-        int port = GracefulDrainIT.freePort();
-        List<String> cmd = GracefulDrainIT.command();
-        cmd.add(1, "-Dquarkus.http.port=" + port);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(appDir.resolve("gateway.log").toFile());
-        pb.environment().put("HEIMDALL_APP_DIR", appDir.toString());
-        gateway = pb.start();
-        URI base = URI.create("http://127.0.0.1:" + port);
-        CrashDuringImportIT.awaitReady(HttpClient.newHttpClient(), base.resolve("/q/health/ready"), appDir);
+        gateway = PackagedGateway.start(GatewayTestResource.config(vllm.baseUrl()));
         // What ANTHROPIC_BASE_URL holds; the key is no virtual key and the gateway requires none here.
-        claude = AnthropicOkHttpClient.builder().baseUrl(base + "/anthropic").apiKey("sk-ant-anything").maxRetries(0).build();
+        claude = AnthropicOkHttpClient.builder().baseUrl(gateway.base() + "/anthropic").apiKey("sk-ant-anything").maxRetries(0).build();
     }
 
     @AfterAll
@@ -67,7 +54,7 @@ class AnthropicSdkIT {
             claude.close();
         }
         if (gateway != null) {
-            gateway.destroyForcibly();
+            gateway.close();
         }
         if (vllm != null) {
             vllm.close();

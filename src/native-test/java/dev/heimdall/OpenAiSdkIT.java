@@ -24,10 +24,6 @@ import dev.heimdall.testing.FakeOpenAi;
 import dev.heimdall.testing.GatewayTestResource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenAiSdkIT {
 
-    private static Process gateway;
+    private static PackagedGateway gateway;
     /** Where the configuration's OpenAI-compatible providers point; these tests call Anthropic only. */
     private static FakeOpenAi upstream;
     private static FakeAnthropic anthropic;
@@ -51,17 +47,8 @@ class OpenAiSdkIT {
     static void start() throws Exception {
         upstream = new FakeOpenAi();
         anthropic = GatewayTestResource.anthropic();
-        Path appDir = Files.createTempDirectory("heimdall-openai-sdk");
-        Files.writeString(appDir.resolve("config.json"), GatewayTestResource.config(upstream.baseUrl()));
-        int port = GracefulDrainIT.freePort();
-        List<String> cmd = GracefulDrainIT.command();
-        cmd.add(1, "-Dquarkus.http.port=" + port);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(appDir.resolve("gateway.log").toFile());
-        pb.environment().put("HEIMDALL_APP_DIR", appDir.toString());
-        gateway = pb.start();
-        URI base = URI.create("http://127.0.0.1:" + port);
-        CrashDuringImportIT.awaitReady(HttpClient.newHttpClient(), base.resolve("/q/health/ready"), appDir);
-        openai = OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey("sk-anything").maxRetries(0).build();
+        gateway = PackagedGateway.start(GatewayTestResource.config(upstream.baseUrl()));
+        openai = OpenAIOkHttpClient.builder().baseUrl(gateway.base() + "/v1").apiKey("sk-anything").maxRetries(0).build();
     }
 
     @AfterAll
@@ -70,7 +57,7 @@ class OpenAiSdkIT {
             openai.close();
         }
         if (gateway != null) {
-            gateway.destroyForcibly();
+            gateway.close();
         }
         if (upstream != null) {
             upstream.close();

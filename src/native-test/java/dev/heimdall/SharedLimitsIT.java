@@ -31,13 +31,13 @@ class SharedLimitsIT {
     private static final int REQUEST_LIMIT = 40;
     private static final double BUDGET_USD = 0.002;
 
-    private final List<Process> gateways = new ArrayList<>();
+    private final List<PackagedGateway> gateways = new ArrayList<>();
     private EmbeddedRedis redis;
     private FakeOpenAi upstream;
 
     @AfterEach
     void cleanUp() {
-        gateways.forEach(Process::destroyForcibly);
+        gateways.forEach(PackagedGateway::close);
         if (upstream != null) {
             upstream.close();
         }
@@ -58,20 +58,11 @@ class SharedLimitsIT {
 
     /** A packaged gateway on {@code appDir}, with the Redis when one runs. */
     private URI start(Path appDir) throws Exception {
-        int port = GracefulDrainIT.freePort();
-        List<String> cmd = GracefulDrainIT.command();
-        cmd.add(1, "-Dquarkus.http.port=" + port);
-        if (redis != null) {
-            cmd.add(1, "-Dquarkus.redis.hosts=" + redis.url());
-        }
         // This test is about sharing, not timeouts: a cold JVM on 2 busy cores may take long for its first calls.
-        cmd.add(1, "-Dheimdall.governance.redis-timeout=10s");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(appDir.resolve("gateway.log").toFile());
-        pb.environment().put("HEIMDALL_APP_DIR", appDir.toString());
-        gateways.add(pb.start());
-        URI base = URI.create("http://127.0.0.1:" + port);
-        CrashDuringImportIT.awaitReady(HttpClient.newHttpClient(), base.resolve("/q/health/ready"), appDir);
-        return base;
+        PackagedGateway g = redis == null ? PackagedGateway.start(appDir)
+                : PackagedGateway.start(appDir, "quarkus.redis.hosts=" + redis.url(), "heimdall.governance.redis-timeout=10s");
+        gateways.add(g);
+        return g.base();
     }
 
     @Test
@@ -131,7 +122,7 @@ class SharedLimitsIT {
 
     /** Stops gateway {@code i} as Kubernetes would (SIGTERM) and waits for it to exit. */
     private void stop(int i) throws InterruptedException {
-        Process p = gateways.get(i);
+        Process p = gateways.get(i).process();
         p.destroy();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the gateway did not stop on SIGTERM");
     }

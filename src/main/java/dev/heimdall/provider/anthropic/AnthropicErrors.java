@@ -51,18 +51,7 @@ public final class AnthropicErrors implements ErrorFormat {
         if (type != null && TYPES.contains(type)) {
             return type;
         }
-        return switch (status) {
-            case 400, 415, 422 -> "invalid_request_error";
-            case 401 -> "authentication_error";
-            case 402 -> "billing_error";
-            case 403 -> "permission_error";
-            case 404, 405 -> "not_found_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 503, 529 -> "overloaded_error";
-            case 504 -> "timeout_error";
-            default -> status >= 500 ? "api_error" : "invalid_request_error";
-        };
+        return status >= 500 ? "api_error" : "invalid_request_error";
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.heimdall.provider.anthropic;
 
 import dev.heimdall.exchange.Usage;
 import dev.heimdall.provider.AnswerTranslation;
-import dev.heimdall.provider.AnthropicUsage;
 import dev.heimdall.provider.SseSplitter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -11,16 +10,13 @@ import io.vertx.core.json.JsonObject;
 /**
  * Reads an Anthropic event stream as it passes through unchanged: the model and input counts from
  * {@code message_start}, the output (and, in newer streams, final input) counts from {@code message_delta}.
- * Only those two events are parsed.
+ * Only events that carry usage are parsed.
  */
 final class AnthropicStreamReader implements AnswerTranslation {
 
     private final SseSplitter splitter = new SseSplitter();
+    private final AnthropicUsageCounter counter = new AnthropicUsageCounter();
     private int events;
-    private Long input;
-    private Long output;
-    private Long cacheRead;
-    private Long cacheWrite;
     private String model;
 
     @Override
@@ -42,26 +38,15 @@ final class AnthropicStreamReader implements AnswerTranslation {
         }
         try {
             JsonObject event = new JsonObject(data);
-            JsonObject usage;
-            if ("message_start".equals(event.getString("type")) && event.getValue("message") instanceof JsonObject m) {
+            if ("message_start".equals(event.getValue("type")) && event.getValue("message") instanceof JsonObject m) {
                 model = m.getValue("model") instanceof String s ? s : model;
-                usage = m.getValue("usage") instanceof JsonObject u ? u : null;
+                counter.add(m.getValue("usage"));
             } else {
-                usage = event.getValue("usage") instanceof JsonObject u ? u : null;
-            }
-            if (usage != null) {
-                input = number(usage, "input_tokens", input);
-                output = number(usage, "output_tokens", output);
-                cacheRead = number(usage, "cache_read_input_tokens", cacheRead);
-                cacheWrite = number(usage, "cache_creation_input_tokens", cacheWrite);
+                counter.add(event.getValue("usage"));
             }
         } catch (DecodeException | ClassCastException e) {
             // not an event we can read: it is relayed all the same
         }
-    }
-
-    private static Long number(JsonObject o, String name, Long otherwise) {
-        return o.getValue(name) instanceof Number n ? Long.valueOf(n.longValue()) : otherwise;
     }
 
     @Override
@@ -71,7 +56,7 @@ final class AnthropicStreamReader implements AnswerTranslation {
 
     @Override
     public Usage usage() {
-        return AnthropicUsage.of(input, output, cacheRead, cacheWrite);
+        return counter.usage();
     }
 
     @Override

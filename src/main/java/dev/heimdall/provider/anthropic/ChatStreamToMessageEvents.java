@@ -1,10 +1,6 @@
 package dev.heimdall.provider.anthropic;
 
-import dev.heimdall.exchange.Usage;
-import dev.heimdall.provider.AnswerTranslation;
 import dev.heimdall.provider.OpenAiError;
-import dev.heimdall.provider.SseSplitter;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,41 +12,26 @@ import io.vertx.core.json.JsonObject;
  * {@code content_block_stop}), then {@code message_delta} with the stop reason and the usage and
  * {@code message_stop}. An upstream error event becomes Anthropic's {@code error} event.
  */
-final class ChatStreamToMessageEvents implements AnswerTranslation {
+final class ChatStreamToMessageEvents extends EventRewrite {
 
     private enum Block { NONE, THINKING, TEXT, TOOL }
 
-    private final SseSplitter splitter = new SseSplitter();
-    private Buffer out;
     private boolean started;
     private boolean finished;
-    private int events;
     private int index = -1;
     private Block block = Block.NONE;
     /** The OpenAI index of the tool call whose block is open. */
     private int toolIndex = -1;
     private String stopReason;
-    private Usage usage = Usage.NONE;
-    private String model;
     private String id;
 
     @Override
-    public Buffer onChunk(Buffer chunk) {
-        out = Buffer.buffer();
-        splitter.feed(chunk, this::event);
-        return out;
+    void ended() {
+        finish();
     }
 
     @Override
-    public Buffer onEnd() {
-        out = Buffer.buffer();
-        splitter.end(this::event);
-        finish();
-        return out;
-    }
-
-    private void event(String data) {
-        events++;
+    void event(String data) {
         if (finished) {
             return;
         }
@@ -179,25 +160,5 @@ final class ChatStreamToMessageEvents implements AnswerTranslation {
 
     private void emit(String event, JsonObject data) {
         out.appendString("event: ").appendString(event).appendString("\ndata: ").appendBuffer(data.toBuffer()).appendString("\n\n");
-    }
-
-    @Override
-    public boolean rewrites() {
-        return true;
-    }
-
-    @Override
-    public Usage usage() {
-        return usage;
-    }
-
-    @Override
-    public String model() {
-        return model;
-    }
-
-    @Override
-    public int events() {
-        return events;
     }
 }

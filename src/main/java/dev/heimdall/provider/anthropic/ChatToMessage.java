@@ -1,51 +1,24 @@
 package dev.heimdall.provider.anthropic;
 
-import dev.heimdall.exchange.Usage;
-import dev.heimdall.provider.AnswerTranslation;
+import dev.heimdall.provider.OpenAiError;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
  * An OpenAI chat completion as an Anthropic message: reasoning as a {@code thinking} block, the text, each
  * tool call as a {@code tool_use} block (its arguments parsed into {@code input}), the finish reason as
- * {@code stop_reason}, usage with cached input apart. The answer must be whole to be rewritten, so it is
- * held until it ends (bounded by {@link #MAX_ANSWER}); streams are never held ({@link ChatStreamToMessageEvents}).
+ * {@code stop_reason}, usage with cached input apart.
  */
-final class ChatToMessage implements AnswerTranslation {
-
-    /** A chat completion larger than this is not one a model wrote; it is refused rather than held. */
-    static final int MAX_ANSWER = 64 << 20;
-
-    private Buffer whole = Buffer.buffer();
-    private boolean tooLarge;
-    private Usage usage = Usage.NONE;
-    private String model;
+final class ChatToMessage extends WholeAnswer {
 
     @Override
-    public Buffer onChunk(Buffer chunk) {
-        if (tooLarge || whole.length() + chunk.length() > MAX_ANSWER) {
-            tooLarge = true;
-        } else {
-            whole.appendBuffer(chunk);
-        }
-        return Buffer.buffer();
+    Buffer unreadable(OpenAiError error) {
+        return AnthropicErrors.INSTANCE.body(error);
     }
 
     @Override
-    public Buffer onEnd() {
-        JsonObject chat = null;
-        try {
-            chat = tooLarge ? null : whole.toJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-            // answered below
-        }
-        if (chat == null) {
-            return AnthropicErrors.INSTANCE.body(dev.heimdall.provider.OpenAiError.upstream(502, "invalid_upstream_answer",
-                    tooLarge ? "The upstream's answer is larger than " + (MAX_ANSWER >> 20) + " MiB." : "The upstream's answer is not a chat completion."));
-        }
-        whole = null;
+    JsonObject rewrite(JsonObject chat) {
         model = chat.getValue("model") instanceof String m ? m : null;
         JsonObject u = chat.getValue("usage") instanceof JsonObject o ? o : null;
         usage = ChatUsage.of(u);
@@ -78,26 +51,6 @@ final class ChatToMessage implements AnswerTranslation {
                 .put("stop_reason", ChatUsage.stopReason(choice.getValue("finish_reason")))
                 .put("stop_sequence", null)
                 .put("usage", ChatUsage.anthropicUsage(usage));
-        return out.toBuffer();
-    }
-
-    @Override
-    public boolean rewrites() {
-        return true;
-    }
-
-    @Override
-    public Usage usage() {
-        return usage;
-    }
-
-    @Override
-    public String model() {
-        return model;
-    }
-
-    @Override
-    public int events() {
-        return 0;
+        return out;
     }
 }

@@ -36,12 +36,7 @@ public final class ChatToMessages {
     }
 
     public static JsonObject translate(byte[] body, String model) {
-        JsonObject in;
-        try {
-            in = new JsonObject(io.vertx.core.buffer.Buffer.buffer(body));
-        } catch (DecodeException e) {
-            throw new UntranslatableException(null, "The request body is not a JSON object.");
-        }
+        JsonObject in = Bodies.parse(body);
         for (String field : in.fieldNames()) {
             Object v = in.getValue(field);
             boolean oneChoice = field.equals("n") && v instanceof Number n && n.intValue() == 1;

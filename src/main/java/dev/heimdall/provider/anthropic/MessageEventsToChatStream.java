@@ -1,11 +1,7 @@
 package dev.heimdall.provider.anthropic;
 
 import dev.heimdall.exchange.Usage;
-import dev.heimdall.provider.AnswerTranslation;
-import dev.heimdall.provider.AnthropicUsage;
 import dev.heimdall.provider.OpenAiError;
-import dev.heimdall.provider.SseSplitter;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,22 +14,15 @@ import io.vertx.core.json.JsonObject;
  * client asked for it ({@code stream_options.include_usage}), then {@code [DONE]}. {@code ping} is
  * dropped; an {@code error} event becomes OpenAI's error event.
  */
-final class MessageEventsToChatStream implements AnswerTranslation {
+final class MessageEventsToChatStream extends EventRewrite {
 
-    private final SseSplitter splitter = new SseSplitter();
     private final boolean clientWantsUsage;
-    private Buffer out;
-    private int events;
+    private final AnthropicUsageCounter counter = new AnthropicUsageCounter();
     private String id = "chatcmpl-anthropic";
-    private String model;
     private final long created = System.currentTimeMillis() / 1000;
     /** The OpenAI index of each content block that is a tool call (-1 for others), by Anthropic block index. */
     private final java.util.Map<Integer, Integer> toolIndex = new java.util.HashMap<>();
     private int tools;
-    private Long input;
-    private Long output;
-    private Long cacheRead;
-    private Long cacheWrite;
     private boolean done;
 
     MessageEventsToChatStream(boolean clientWantsUsage) {
@@ -41,22 +30,12 @@ final class MessageEventsToChatStream implements AnswerTranslation {
     }
 
     @Override
-    public Buffer onChunk(Buffer chunk) {
-        out = Buffer.buffer();
-        splitter.feed(chunk, this::event);
-        return out;
+    void ended() {
+        end();
     }
 
     @Override
-    public Buffer onEnd() {
-        out = Buffer.buffer();
-        splitter.end(this::event);
-        end();
-        return out;
-    }
-
-    private void event(String data) {
-        events++;
+    void event(String data) {
         if (done) {
             return;
         }
@@ -71,7 +50,7 @@ final class MessageEventsToChatStream implements AnswerTranslation {
                 JsonObject m = e.getValue("message") instanceof JsonObject o ? o : new JsonObject();
                 id = MessageToChat.chatId(m.getValue("id"));
                 model = m.getValue("model") instanceof String s ? s : null;
-                usage(m.getValue("usage"));
+                counter.add(m.getValue("usage"));
                 chunk(new JsonObject().put("role", "assistant").put("content", ""), null);
             }
             case "content_block_start" -> {
@@ -102,7 +81,7 @@ final class MessageEventsToChatStream implements AnswerTranslation {
                 }
             }
             case "message_delta" -> {
-                usage(e.getValue("usage"));
+                counter.add(e.getValue("usage"));
                 JsonObject d = e.getValue("delta") instanceof JsonObject o ? o : new JsonObject();
                 if (d.getValue("stop_reason") != null) {
                     chunk(new JsonObject(), MessageToChat.finishReason(d.getValue("stop_reason")));
@@ -122,15 +101,6 @@ final class MessageEventsToChatStream implements AnswerTranslation {
 
     private static int index(JsonObject e) {
         return e.getValue("index") instanceof Number n ? n.intValue() : -1;
-    }
-
-    private void usage(Object u) {
-        if (u instanceof JsonObject o) {
-            input = o.getValue("input_tokens") instanceof Number n ? Long.valueOf(n.longValue()) : input;
-            output = o.getValue("output_tokens") instanceof Number n ? Long.valueOf(n.longValue()) : output;
-            cacheRead = o.getValue("cache_read_input_tokens") instanceof Number n ? Long.valueOf(n.longValue()) : cacheRead;
-            cacheWrite = o.getValue("cache_creation_input_tokens") instanceof Number n ? Long.valueOf(n.longValue()) : cacheWrite;
-        }
     }
 
     private void chunk(JsonObject delta, String finishReason) {
@@ -158,23 +128,9 @@ final class MessageEventsToChatStream implements AnswerTranslation {
         out.appendString("data: [DONE]\n\n");
     }
 
-    @Override
-    public boolean rewrites() {
-        return true;
-    }
-
+    /** As counted so far: a stream cut short still reports what its events said. */
     @Override
     public Usage usage() {
-        return AnthropicUsage.of(input, output, cacheRead, cacheWrite);
-    }
-
-    @Override
-    public String model() {
-        return model;
-    }
-
-    @Override
-    public int events() {
-        return events;
+        return counter.usage();
     }
 }

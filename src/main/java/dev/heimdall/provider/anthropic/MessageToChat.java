@@ -1,51 +1,29 @@
 package dev.heimdall.provider.anthropic;
 
 import dev.heimdall.exchange.Usage;
-import dev.heimdall.provider.AnswerTranslation;
-import dev.heimdall.provider.AnthropicUsage;
 import dev.heimdall.provider.OpenAiError;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
  * An Anthropic message as an OpenAI chat completion: text blocks as {@code content}, {@code tool_use}
  * blocks as {@code tool_calls}, thinking as {@code reasoning_content}, {@code stop_reason} as
- * {@code finish_reason}, usage with the cached input inside {@code prompt_tokens} as OpenAI counts it. The
- * message is held until it ends (bounded); streams go through {@link MessageEventsToChatStream}.
+ * {@code finish_reason}, usage with the cached input inside {@code prompt_tokens} as OpenAI counts it.
  */
-final class MessageToChat implements AnswerTranslation {
-
-    private Buffer whole = Buffer.buffer();
-    private boolean tooLarge;
-    private Usage usage = Usage.NONE;
-    private String model;
+final class MessageToChat extends WholeAnswer {
 
     @Override
-    public Buffer onChunk(Buffer chunk) {
-        if (tooLarge || whole.length() + chunk.length() > ChatToMessage.MAX_ANSWER) {
-            tooLarge = true;
-        } else {
-            whole.appendBuffer(chunk);
-        }
-        return Buffer.buffer();
+    Buffer unreadable(OpenAiError error) {
+        return error.body();
     }
 
     @Override
-    public Buffer onEnd() {
-        JsonObject message = null;
-        try {
-            message = tooLarge ? null : whole.toJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-            // answered below
-        }
-        whole = null;
-        if (message == null) {
-            return OpenAiError.upstream(502, "invalid_upstream_answer", "Anthropic's answer is not a message.").body();
-        }
+    JsonObject rewrite(JsonObject message) {
         model = message.getValue("model") instanceof String m ? m : null;
-        usage = usage(message.getValue("usage") instanceof JsonObject u ? u : null);
+        AnthropicUsageCounter counter = new AnthropicUsageCounter();
+        counter.add(message.getValue("usage"));
+        usage = counter.usage();
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         JsonArray calls = new JsonArray();
@@ -76,16 +54,7 @@ final class MessageToChat implements AnswerTranslation {
                 .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message", reply)
                         .put("finish_reason", finishReason(message.getValue("stop_reason")))))
                 .put("usage", chatUsage(usage));
-        return chat.toBuffer();
-    }
-
-    /** Anthropic's usage object as the gateway's {@link Usage}. */
-    static Usage usage(JsonObject u) {
-        if (u == null) {
-            return Usage.NONE;
-        }
-        return AnthropicUsage.of(number(u, "input_tokens"), number(u, "output_tokens"), number(u, "cache_read_input_tokens"),
-                number(u, "cache_creation_input_tokens"));
+        return chat;
     }
 
     /** OpenAI's usage object: prompt tokens include the cached ones, which are also reported apart. */
@@ -110,29 +79,5 @@ final class MessageToChat implements AnswerTranslation {
 
     static String chatId(Object id) {
         return "chatcmpl-" + (id instanceof String s ? s : Long.toHexString(System.nanoTime()));
-    }
-
-    static Long number(JsonObject o, String name) {
-        return o.getValue(name) instanceof Number n ? Long.valueOf(n.longValue()) : null;
-    }
-
-    @Override
-    public boolean rewrites() {
-        return true;
-    }
-
-    @Override
-    public Usage usage() {
-        return usage;
-    }
-
-    @Override
-    public String model() {
-        return model;
-    }
-
-    @Override
-    public int events() {
-        return 0;
     }
 }

@@ -1,7 +1,6 @@
 package dev.heimdall.provider.anthropic;
 
 import dev.heimdall.provider.UntranslatableException;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -29,12 +28,7 @@ public final class MessagesToChat {
 
     /** The chat completion request for {@code model}; {@code askUsage} adds {@code stream_options.include_usage}. */
     public static JsonObject translate(byte[] body, String model, boolean askUsage) {
-        JsonObject in;
-        try {
-            in = new JsonObject(io.vertx.core.buffer.Buffer.buffer(body));
-        } catch (DecodeException e) {
-            throw new UntranslatableException(null, "The request body is not a JSON object.");
-        }
+        JsonObject in = Bodies.parse(body);
         for (String field : in.fieldNames()) {
             if (!FIELDS.contains(field) && !IGNORED.contains(field) && in.getValue(field) != null) {
                 throw new UntranslatableException(field, "`" + field + "` has no equivalent in the OpenAI-compatible API of the model"
