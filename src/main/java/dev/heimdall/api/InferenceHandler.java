@@ -242,7 +242,9 @@ public class InferenceHandler {
     }
 
     private static boolean callable(Target t) {
-        return t.provider().kind().family() != ApiFamily.UNSUPPORTED && t.provider().network().apiRoot() != null;
+        ApiFamily family = t.provider().kind().family();
+        // Azure's keys carry their own resource; every other provider needs its API root.
+        return family == ApiFamily.AZURE_OPENAI || family != ApiFamily.UNSUPPORTED && t.provider().network().apiRoot() != null;
     }
 
     private void respond(RoutingContext ctx, Execution execution, Exchange exchange) {

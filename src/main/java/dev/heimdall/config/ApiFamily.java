@@ -6,6 +6,8 @@ public enum ApiFamily {
     OPENAI_COMPATIBLE,
     /** Anthropic's Messages API ({@code /v1/messages}, {@code x-api-key}, its own events); OpenAI clients still reach its OpenAI-compatible layer. */
     ANTHROPIC,
-    /** Needs a translator that does not exist yet (Azure deployments, Bedrock, Vertex). */
+    /** Azure OpenAI: OpenAI's bodies at {@code /openai/deployments/<deployment>/…?api-version=…} of each key's resource, {@code api-key} auth. */
+    AZURE_OPENAI,
+    /** Needs a translator that does not exist yet (Bedrock, Vertex). */
     UNSUPPORTED
 }

@@ -15,7 +15,7 @@ public enum BuiltInProvider {
     OPENAI("openai", ApiFamily.OPENAI_COMPATIBLE, "https://api.openai.com/v1"),
     // Anthropic clients get its Messages API; OpenAI clients, until OpenAiToAnthropic exists, its OpenAI-compatible layer.
     ANTHROPIC("anthropic", ApiFamily.ANTHROPIC, "https://api.anthropic.com/v1"),
-    AZURE("azure", ApiFamily.UNSUPPORTED, null),
+    AZURE("azure", ApiFamily.AZURE_OPENAI, null),
     BEDROCK("bedrock", ApiFamily.UNSUPPORTED, null),
     VERTEX("vertex", ApiFamily.UNSUPPORTED, null),
     GEMINI("gemini", ApiFamily.OPENAI_COMPATIBLE, "https://generativelanguage.googleapis.com/v1beta/openai"),

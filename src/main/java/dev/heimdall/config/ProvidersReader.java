@@ -73,11 +73,11 @@ final class ProvidersReader {
         }
         r.warnUnknown(path, node, PROVIDER_FIELDS);
         NetworkConfig network = network(path + ".network_config", kind, node.get("network_config"));
-        List<KeyConfig> keys = keys(path + ".keys", node.get("keys"));
+        List<KeyConfig> keys = keys(path + ".keys", kind, node.get("keys"));
         return new ProviderConfig(kind.configName(), kind, keys, network);
     }
 
-    private List<KeyConfig> keys(String path, JsonNode node) {
+    private List<KeyConfig> keys(String path, BuiltInProvider kind, JsonNode node) {
         List<KeyConfig> keys = new ArrayList<>();
         if (node == null || node.isNull() || (node.isArray() && node.isEmpty())) {
             // Keyless upstreams (a local vLLM or Ollama) are common: one unauthenticated key serving any model.
@@ -124,11 +124,65 @@ final class ProvidersReader {
             ModelFilter models = r.allowList(keyPath + ".models", k.get("models"), "model", "this key serves no model");
             Map<String, String> aliases = r.modelNameMap(keyPath + ".aliases", k.get("aliases"));
             boolean enabled = r.bool(keyPath + ".enabled", k.get("enabled"), true);
-            if (value != null && enabled) {
-                keys.add(new KeyConfig(name, value, weight, models, aliases));
+            AzureKey azure = null;
+            if (kind == BuiltInProvider.AZURE) {
+                azure = azure(keyPath + ".azure_key_config", k.get("azure_key_config"));
+                if (azure != null && !k.has("models") && !azure.deployments().isEmpty()) {
+                    // Bifrost's Azure keys serve the models their deployments name.
+                    models = new ModelFilter(false, List.copyOf(azure.deployments().keySet()));
+                }
+            }
+            if (value != null && enabled && (kind != BuiltInProvider.AZURE || azure != null)) {
+                keys.add(new KeyConfig(name, value, weight, models, aliases, azure));
             }
         }
         return keys;
+    }
+
+    /** An Azure key's resource: {@code endpoint} (required), {@code deployments}, {@code api_version}. */
+    private AzureKey azure(String path, JsonNode node) {
+        if (node == null || node.isNull() || !node.isObject()) {
+            r.problem(path, "is required for an Azure key: {\"endpoint\": \"https://<resource>.openai.azure.com\", \"deployments\": {...},"
+                    + " \"api_version\": \"" + AzureKey.DEFAULT_API_VERSION + "\"}");
+            return null;
+        }
+        for (String entra : List.of("client_id", "client_secret", "tenant_id")) {
+            if (node.hasNonNull(entra)) {
+                r.problem(path + "." + entra, "Entra ID (service principal) authentication is not supported by Heimdall yet;"
+                        + " use the resource's API key as the key's value");
+            }
+        }
+        JsonNode e = node.get("endpoint");
+        URI endpoint = null;
+        if (e == null || !e.isTextual() || e.textValue().isBlank()) {
+            r.problem(path + ".endpoint", "is required: the resource's URL, e.g. https://my-resource.openai.azure.com");
+        } else {
+            Secret raw = r.secret(path + ".endpoint", e.textValue());
+            if (raw != null) {
+                try {
+                    URI uri = new URI(raw.value().strip().replaceAll("/+$", ""));
+                    if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                        r.problem(path + ".endpoint", "must be an absolute https:// URL, e.g. https://my-resource.openai.azure.com");
+                    } else {
+                        endpoint = uri;
+                    }
+                } catch (URISyntaxException ex) {
+                    r.problem(path + ".endpoint", "is not a valid URL: " + ex.getReason());
+                }
+            }
+        }
+        Map<String, String> deployments = r.modelNameMap(path + ".deployments", node.get("deployments"));
+        JsonNode v = node.get("api_version");
+        String version = AzureKey.DEFAULT_API_VERSION;
+        if (v != null && !v.isNull()) {
+            Secret given = v.isTextual() && !v.textValue().isBlank() ? r.secret(path + ".api_version", v.textValue()) : null;
+            if (given == null || given.value().isBlank()) {
+                r.problem(path + ".api_version", "must be a version string such as \"" + AzureKey.DEFAULT_API_VERSION + "\"");
+                return null;
+            }
+            version = given.value();
+        }
+        return endpoint == null ? null : new AzureKey(endpoint, deployments, version.strip());
     }
 
     private NetworkConfig network(String path, BuiltInProvider kind, JsonNode node) {

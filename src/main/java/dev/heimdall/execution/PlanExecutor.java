@@ -4,6 +4,7 @@ import dev.heimdall.exchange.Exchange;
 import dev.heimdall.provider.Attempt;
 import dev.heimdall.provider.InferenceRequest;
 import dev.heimdall.provider.Transport;
+import dev.heimdall.provider.Translator;
 import dev.heimdall.provider.Translators;
 import dev.heimdall.provider.UntranslatableException;
 import dev.heimdall.provider.ProviderError;
@@ -99,10 +100,11 @@ public class PlanExecutor {
         }
 
         void send(Attempt attempt) {
-            URI root = attempt.provider().network().apiRoot();
+            Translator translator = Translators.of(exchange.dialect(), request.endpoint(), attempt.provider());
+            URI root = translator.root(attempt);
             String traceparent = exchange.attemptStarted(attempt.provider().name(), attempt.upstreamModel(), attempt.key().name(),
                     root.getHost(), root.getPort() > 0 ? root.getPort() : "https".equals(root.getScheme()) ? 443 : 80);
-            transport.send(attempt, Translators.of(exchange.dialect(), request.endpoint(), attempt.provider()), request, exchange, traceparent).onComplete(ar -> {
+            transport.send(attempt, translator, request, exchange, traceparent).onComplete(ar -> {
                 if (ar.failed() && exchange.isClientGone()) {
                     // The client left and the call was cancelled for it: not the upstream's or the key's failure.
                     exchange.attemptFailed(499, "client_disconnected");

@@ -1,41 +1,42 @@
 package dev.heimdall.provider;
 
-import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * OpenAI clients to an OpenAI-compatible upstream (openai, vllm, ollama, groq, mistral, …): the zero-copy
- * passthrough. The body goes out as the client sent it with only {@code model} rewritten (and
+ * OpenAI clients to an OpenAI-compatible upstream (openai, vllm, ollama, groq, mistral, …, and Azure
+ * OpenAI at its deployments): the zero-copy passthrough. The body goes out as the client sent it with only {@code model} rewritten (and
  * {@code stream_options.include_usage} added when the gateway needs a stream's usage); the answer passes
  * byte for byte while its usage is read on the way.
  */
 public final class OpenAiToOpenAi implements Translator {
 
-    public static final OpenAiToOpenAi INSTANCE = new OpenAiToOpenAi();
+    public static final OpenAiToOpenAi INSTANCE = new OpenAiToOpenAi(OpenAiUpstream.PLAIN);
+    /** Azure OpenAI: the same bodies at the deployment's path, with {@code api-key}. */
+    public static final OpenAiToOpenAi AZURE = new OpenAiToOpenAi(OpenAiUpstream.AZURE);
 
-    private OpenAiToOpenAi() {
+    private final OpenAiUpstream upstream;
+
+    private OpenAiToOpenAi(OpenAiUpstream upstream) {
+        this.upstream = upstream;
     }
 
     @Override
-    public String path(InferenceRequest request) {
-        return request.endpoint().path();
+    public java.net.URI root(Attempt attempt) {
+        return upstream.root(attempt);
     }
 
     @Override
-    public void headers(Attempt attempt, MultiMap client, MultiMap upstream) {
-        bearer(attempt.key(), upstream);
+    public String path(InferenceRequest request, Attempt attempt) {
+        return upstream.path(request.endpoint().path(), attempt);
     }
 
-    /** {@code Authorization: Bearer <key>}, unless the key is empty (a local vLLM without auth). */
-    public static void bearer(KeyConfig key, MultiMap upstream) {
-        if (!key.value().isEmpty()) {
-            upstream.set(HttpHeaders.AUTHORIZATION, "Bearer " + key.value().value());
-        }
+    @Override
+    public void headers(Attempt attempt, MultiMap client, MultiMap upstreamHeaders) {
+        upstream.auth(attempt, upstreamHeaders);
     }
 
     @Override

@@ -13,8 +13,13 @@ import io.vertx.core.buffer.Buffer;
  */
 public interface Translator {
 
-    /** The upstream path under the provider's API root, e.g. {@code /chat/completions}. */
-    String path(InferenceRequest request);
+    /** The URL the path goes under: the provider's API root, or for Azure the key's resource. */
+    default java.net.URI root(Attempt attempt) {
+        return attempt.provider().network().apiRoot();
+    }
+
+    /** The upstream path (and query) under {@link #root}, e.g. {@code /chat/completions}. */
+    String path(InferenceRequest request, Attempt attempt);
 
     /** The upstream's auth and API headers; {@code client} is what the client sent. */
     void headers(Attempt attempt, MultiMap client, MultiMap upstream);

@@ -14,11 +14,19 @@ public final class Translators {
     }
 
     public static Translator of(Exchange.Dialect inbound, Endpoint endpoint, ProviderConfig provider) {
-        boolean anthropicUpstream = provider.kind().family() == ApiFamily.ANTHROPIC;
+        ApiFamily upstream = provider.kind().family();
         return switch (inbound) {
-            // Anthropic has no completions or embeddings of its own: those still go to its OpenAI-compatible layer.
-            case OPENAI -> anthropicUpstream && endpoint == Endpoint.CHAT_COMPLETIONS ? OpenAiToAnthropic.INSTANCE : OpenAiToOpenAi.INSTANCE;
-            case ANTHROPIC -> anthropicUpstream ? AnthropicToAnthropic.INSTANCE : AnthropicToOpenAi.INSTANCE;
+            case OPENAI -> switch (upstream) {
+                // Anthropic has no completions or embeddings of its own: those still go to its OpenAI-compatible layer.
+                case ANTHROPIC -> endpoint == Endpoint.CHAT_COMPLETIONS ? OpenAiToAnthropic.INSTANCE : OpenAiToOpenAi.INSTANCE;
+                case AZURE_OPENAI -> OpenAiToOpenAi.AZURE;
+                default -> OpenAiToOpenAi.INSTANCE;
+            };
+            case ANTHROPIC -> switch (upstream) {
+                case ANTHROPIC -> AnthropicToAnthropic.INSTANCE;
+                case AZURE_OPENAI -> AnthropicToOpenAi.AZURE;
+                default -> AnthropicToOpenAi.INSTANCE;
+            };
         };
     }
 }

@@ -60,7 +60,7 @@ public class Transport {
     public Future<UpstreamCall> send(Attempt attempt, Translator translator, InferenceRequest request, Exchange exchange,
             String traceparent) {
         ProviderConfig provider = attempt.provider();
-        RequestOptions options = clients.options(provider.network().apiRoot(), translator.path(request));
+        RequestOptions options = clients.options(translator.root(attempt), translator.path(request, attempt));
         boolean askUsage = translator.asksUsage(request, provider);
         Buffer body;
         try {
@@ -225,11 +225,25 @@ public class Transport {
         response.endHandler(v -> {
             call.ended();
             String text = scrub(body.toString(StandardCharsets.UTF_8), provider);
-            ProviderError error = call.translator.error(response.statusCode(), text, response.getHeader("Retry-After"), provider);
+            ProviderError error = call.translator.error(response.statusCode(), text, retryAfter(response), provider);
             done.tryComplete(error);
         });
         response.resume();
         return done.future();
+    }
+
+    /** {@code Retry-After}, or Azure OpenAI's {@code retry-after-ms} rounded up to whole seconds. */
+    private static String retryAfter(HttpClientResponse response) {
+        String seconds = response.getHeader("Retry-After");
+        String millis = response.getHeader("retry-after-ms");
+        if (seconds != null || millis == null) {
+            return seconds;
+        }
+        try {
+            return Long.toString((Math.max(0, Long.parseLong(millis.trim())) + 999) / 1000);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Sends a whole error response in the client's format, unless the client already got a status line. */

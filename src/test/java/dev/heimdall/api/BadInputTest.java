@@ -114,7 +114,7 @@ class BadInputTest {
         c.add(post("unknown model", "{\"model\": \"gpt-7\"}", 404, "model_not_found"));
         c.add(post("unknown provider", "{\"model\": \"cohere/command-r\"}", 404, "model_not_found"));
         c.add(post("ambiguous model", "{\"model\": \"shared-model\"}", 400, "model_ambiguous"));
-        c.add(post("provider without translator", "{\"model\": \"azure/gpt-4o-azure\"}", 501, "provider_not_supported"));
+        c.add(post("provider without translator", "{\"model\": \"bedrock/claude-bedrock\"}", 501, "provider_not_supported"));
         // Encoding.
         c.add(raw("invalid UTF-8 in a string", bytes("{\"model\": \"xai/glm-5\", \"x\": \"", new byte[] {(byte) 0xC3, 0x28}, "\"}"), 400, "invalid_encoding"));
         c.add(raw("overlong UTF-8", bytes("{\"model\": \"xai/glm-5\", \"x\": \"", new byte[] {(byte) 0xC0, (byte) 0xAF}, "\"}"), 400, "invalid_encoding"));

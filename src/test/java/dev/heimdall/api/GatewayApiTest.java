@@ -227,7 +227,7 @@ class GatewayApiTest {
 
     @Test
     void providerWithoutATranslatorIs501() {
-        assertOpenAiError(chat("{\"model\": \"azure/gpt-4o-azure\", \"messages\": []}"), 501, "provider_not_supported");
+        assertOpenAiError(chat("{\"model\": \"bedrock/claude-bedrock\", \"messages\": []}"), 501, "provider_not_supported");
     }
 
     @Test

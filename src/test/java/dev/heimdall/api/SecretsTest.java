@@ -24,17 +24,21 @@ class SecretsTest {
     static final List<String> CANARIES = List.of(GatewayTestResource.KEY_CANARY, GatewayTestResource.ENV_CANARY,
             GatewayTestResource.HEADER_CANARY, GatewayTestResource.KEY_B_CANARY, "gsk-canary-GROQ",
             GatewayTestResource.OTEL_AUTH_CANARY.substring(6), GatewayTestResource.VK_LIMITED, GatewayTestResource.VK_BUDGET,
-            GatewayTestResource.VK_INACTIVE, GatewayTestResource.VK_EXPIRED, GatewayTestResource.VK_NARROW, GatewayTestResource.VK_SPLIT);
+            GatewayTestResource.VK_INACTIVE, GatewayTestResource.VK_EXPIRED, GatewayTestResource.VK_NARROW, GatewayTestResource.VK_SPLIT,
+            GatewayTestResource.VK_FALLBACK, GatewayTestResource.ANTHROPIC_KEY_CANARY, GatewayTestResource.AZURE_KEY_CANARY);
 
     @Test
     void noSecretInAnyResponseOrLogLine() throws Exception {
         List<String> bodies = new ArrayList<>();
         for (String model : List.of("openai/glm-5", "openai/status-401", "openai/status-403", "openai/plain-503", "groq/llama-3.3-70b",
-                "deepseek/ds-chat", "deepseek/nope", "nope", "azure/gpt-4o-azure")) {
+                "deepseek/ds-chat", "deepseek/nope", "nope", "azure/gpt-4o-azure", "azure/azure-filtered", "azure/status-401",
+                "anthropic/claude-sonnet-4-5", "anthropic/status-401")) {
             for (boolean stream : List.of(false, true)) {
-                var r = given().contentType("application/json")
-                        .body("{\"model\": \"" + model + "\", \"stream\": " + stream + ", \"messages\": []}").post("/v1/chat/completions");
-                bodies.add(r.asString() + r.headers().toString());
+                for (String path : List.of("/v1/chat/completions", "/anthropic/v1/messages")) {
+                    var r = given().contentType("application/json")
+                            .body("{\"model\": \"" + model + "\", \"stream\": " + stream + ", \"max_tokens\": 5, \"messages\": []}").post(path);
+                    bodies.add(r.asString() + r.headers().toString());
+                }
             }
         }
         for (String path : List.of("/v1/models", "/api/providers", "/q/health/ready", "/health", "/metrics", "/api/logs",

@@ -51,6 +51,25 @@ class ProvidersReaderTest {
     }
 
     @Test
+    void azureKeysNeedTheirResourceAndTakeTheirModelsFromTheDeployments() {
+        assertProblem(problems("{\"providers\": {\"azure\": {\"keys\": [{\"name\": \"k\", \"value\": \"x\"}]}}}"),
+                "$.providers.azure.keys[0].azure_key_config", "is required for an Azure key");
+        assertProblem(problems("{\"providers\": {\"azure\": {\"keys\": [{\"value\": \"x\", \"azure_key_config\": {\"endpoint\": \"my-resource.openai.azure.com\"}}]}}}"),
+                "$.providers.azure.keys[0].azure_key_config.endpoint", "https://");
+        assertProblem(problems("{\"providers\": {\"azure\": {\"keys\": [{\"value\": \"x\", \"azure_key_config\": {\"endpoint\": \"https://r.openai.azure.com\","
+                + " \"client_id\": \"c\", \"client_secret\": \"s\", \"tenant_id\": \"t\"}}]}}}"),
+                "$.providers.azure.keys[0].azure_key_config.client_id", "Entra ID");
+        KeyConfig key = read("""
+                {"providers": {"azure": {"keys": [{"name": "eu", "value": "x", "azure_key_config": {"endpoint": "https://r.openai.azure.com/",
+                  "deployments": {"gpt-4o": "gpt4o-eu"}}}]}}}""").get("azure").keys().get(0);
+        assertEquals(java.net.URI.create("https://r.openai.azure.com"), key.azure().endpoint());
+        assertEquals("2024-10-21", key.azure().apiVersion(), "Bifrost's default version");
+        assertEquals("gpt4o-eu", key.azure().deployment("gpt-4o"));
+        assertEquals("o3", key.azure().deployment("o3"), "a model not listed is its own deployment");
+        assertTrue(key.serves("gpt-4o") && !key.serves("o3"), "without models, a key serves its deployments' models");
+    }
+
+    @Test
     void nonPositiveWeight() {
         assertProblem(problems("{\"providers\": {\"openai\": {\"keys\": [{\"value\": \"x\", \"weight\": 0}]}}}"),
                 "$.providers.openai.keys[0].weight", "greater than 0");

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeOpenAi implements AutoCloseable {
 
     /** One request as it arrived. */
-    public record Received(String method, String path, MultiMap headers, String body) {
+    public record Received(String method, String path, String query, MultiMap headers, String body) {
         public JsonObject json() {
             return new JsonObject(body);
         }
@@ -94,7 +94,7 @@ public final class FakeOpenAi implements AutoCloseable {
 
     private void handle(HttpServerRequest req) {
         req.body().onSuccess(body -> {
-            Received r = new Received(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+            Received r = new Received(req.method().name(), req.path(), req.query(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
                     body.toString());
             HttpServerResponse res = req.response();
             if (req.path().equals("/v1/models")) {
@@ -105,7 +105,8 @@ public final class FakeOpenAi implements AutoCloseable {
             }
             received.add(r);
             JsonObject request = new JsonObject(body);
-            String model = request.getString("model", "");
+            // Azure OpenAI answers for the deployment in the path, whatever the body's model says.
+            String model = req.path().startsWith("/openai/deployments/") ? req.path().split("/")[3] : request.getString("model", "");
             boolean stream = request.getBoolean("stream", false);
             if (model.startsWith("status-")) {
                 error(res, Integer.parseInt(model.substring(7)), req.getHeader("Authorization"));
@@ -132,6 +133,17 @@ public final class FakeOpenAi implements AutoCloseable {
                 case "hang" -> res.closeHandler(v -> abandoned.incrementAndGet());
                 case "gated-stream" -> gatedStream(res, model);
                 case "endless-stream" -> endlessStream(res, model);
+                // Azure OpenAI's throttling: its wait in milliseconds, retry-after-ms.
+                case "throttled" -> {
+                    res.putHeader("retry-after-ms", "1500");
+                    error(res, 429, null);
+                }
+                // Azure OpenAI's content filter on the prompt: a 400 with code content_filter and its verdicts.
+                case "content-filtered" -> json(res, 400, new JsonObject().put("error", new JsonObject()
+                        .put("message", "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.")
+                        .put("type", (String) null).put("param", "prompt").put("code", "content_filter")
+                        .put("innererror", new JsonObject().put("code", "ResponsibleAIPolicyViolation")
+                                .put("content_filter_result", new JsonObject().put("hate", new JsonObject().put("filtered", true).put("severity", "high"))))));
                 case "rate-limited" -> {
                     res.putHeader("Retry-After", "1");
                     error(res, 429, null);

@@ -39,6 +39,7 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
     public static final String OTEL_AUTH_CANARY = "Basic cGstY2FuYXJ5OnNrLWNhbmFyeQ==";
 
     public static final String ANTHROPIC_KEY_CANARY = "sk-ant-canary-ANTH-31415926";
+    public static final String AZURE_KEY_CANARY = "az-canary-AZURE-27182818";
 
     /** One Anthropic upstream for the JVM: every configuration names it, including the ones tests restore. */
     private static FakeAnthropic anthropic;
@@ -122,7 +123,12 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
                       "network_config": {"base_url": "%15$s", "max_retries": 1, "retry_backoff_initial": 10, "retry_backoff_max": 20}
                     },
                     "azure": {
-                      "keys": [{"name": "az", "value": "az-key", "models": ["gpt-4o-azure"]}]
+                      "keys": [{"name": "az", "value": "%16$s", "azure_key_config": {"endpoint": "%1$s",
+                                "deployments": {"gpt-4o-azure": "gpt4o-prod", "azure-throttled": "throttled", "azure-filtered": "content-filtered"},
+                                "api_version": "2024-10-21"}}]
+                    },
+                    "bedrock": {
+                      "keys": [{"name": "br", "value": "br-key", "models": ["claude-bedrock"]}]
                     }
                   },
                   "aliases": {"fast": "vllm/glm5", "smart": ["openai/gpt-4o", "vllm/shared-model"],
@@ -158,7 +164,7 @@ public final class GatewayTestResource implements QuarkusTestResourceLifecycleMa
                 }
                 """.formatted(upstream, KEY_CANARY, HEADER_CANARY, KEY_B_CANARY, collector, OTEL_AUTH_CANARY, VK_LIMITED, VK_BUDGET,
                 VK_INACTIVE, VK_EXPIRED, VK_NARROW, VK_SPLIT, VK_FALLBACK,
-                ANTHROPIC_KEY_CANARY, anthropic().baseUrl());
+                ANTHROPIC_KEY_CANARY, anthropic().baseUrl(), AZURE_KEY_CANARY);
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class AnthropicToAnthropic implements Translator {
     }
 
     @Override
-    public String path(InferenceRequest request) {
+    public String path(InferenceRequest request, Attempt attempt) {
         return request.endpoint().path();
     }
 

@@ -6,6 +6,7 @@ import dev.heimdall.provider.Attempt;
 import dev.heimdall.provider.ErrorFormat;
 import dev.heimdall.provider.InferenceRequest;
 import dev.heimdall.provider.OpenAiToOpenAi;
+import dev.heimdall.provider.OpenAiUpstream;
 import dev.heimdall.provider.ProviderError;
 import dev.heimdall.provider.Translator;
 import io.vertx.core.MultiMap;
@@ -19,19 +20,29 @@ import io.vertx.core.buffer.Buffer;
  */
 public final class AnthropicToOpenAi implements Translator {
 
-    public static final AnthropicToOpenAi INSTANCE = new AnthropicToOpenAi();
+    public static final AnthropicToOpenAi INSTANCE = new AnthropicToOpenAi(OpenAiUpstream.PLAIN);
+    /** To Azure OpenAI's deployments. */
+    public static final AnthropicToOpenAi AZURE = new AnthropicToOpenAi(OpenAiUpstream.AZURE);
 
-    private AnthropicToOpenAi() {
+    private final OpenAiUpstream upstream;
+
+    private AnthropicToOpenAi(OpenAiUpstream upstream) {
+        this.upstream = upstream;
     }
 
     @Override
-    public String path(InferenceRequest request) {
-        return "/chat/completions";
+    public java.net.URI root(Attempt attempt) {
+        return upstream.root(attempt);
     }
 
     @Override
-    public void headers(Attempt attempt, MultiMap client, MultiMap upstream) {
-        OpenAiToOpenAi.bearer(attempt.key(), upstream);
+    public String path(InferenceRequest request, Attempt attempt) {
+        return upstream.path("/chat/completions", attempt);
+    }
+
+    @Override
+    public void headers(Attempt attempt, MultiMap client, MultiMap upstreamHeaders) {
+        upstream.auth(attempt, upstreamHeaders);
     }
 
     @Override

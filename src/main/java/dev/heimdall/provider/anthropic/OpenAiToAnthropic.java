@@ -24,7 +24,7 @@ public final class OpenAiToAnthropic implements Translator {
     }
 
     @Override
-    public String path(InferenceRequest request) {
+    public String path(InferenceRequest request, Attempt attempt) {
         return "/messages";
     }
 
