@@ -24,7 +24,9 @@
 #          does not pay for it and the batches count for the right scenario. The report says what share
 #          of the requests' spans reached the sink.
 # Each scenario: wrk at c=1 (latency) and c=50 (throughput) with 2 KB and 20 KB chat bodies, and curl
-# timing a 50-chunk SSE stream. Each Heimdall configuration of each build is its own JVM on its own port,
+# timing a 50-chunk SSE stream. Translation: the "after" build's plain instance also answers the 2 KB
+# body for an Anthropic model (OpenAI's request translated to Anthropic's Messages API, the canned
+# Anthropic message translated back), at c=1 and c=50, reported next to its passthrough figures. Each Heimdall configuration of each build is its own JVM on its own port,
 # started once, one after the other (start-to-ready measured while the others idle); only the one being
 # measured is loaded, the others sit idle. RSS is sampled while each one is under load.
 #
@@ -168,6 +170,7 @@ for i in $(seq 0 49); do
   SSE+='data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench","choices":[{"index":0,"delta":{"content":"token'$i' "},"finish_reason":null}]}\n\n'
 done
 SSE+='data: [DONE]\n\n'
+MSG_JSON='{"id":"msg_bench","type":"message","role":"assistant","model":"bench","content":[{"type":"text","text":"The quick brown fox jumps over the lazy dog."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":512,"output_tokens":12}}'
 
 request_body() { # model, stream, approximate size in bytes
   local filler
@@ -177,6 +180,7 @@ request_body() { # model, stream, approximate size in bytes
 request_body openai/bench false 1800 > "$WORK/body2k.json"
 request_body openai/bench false 19800 > "$WORK/body20k.json"
 request_body vllm/bench true 1800 > "$WORK/stream.json"
+request_body anthropic/bench false 1800 > "$WORK/body2k-anthropic.json"
 # HEADERS: extra request headers, "Name: value" one per line (PROD_HEADERS for the prod instances).
 cat > "$WORK/post.lua" <<'LUA'
 wrk.method = "POST"
@@ -206,6 +210,7 @@ http {
     listen 127.0.0.1:$UP;
     client_body_buffer_size 64k;
     location = /json/v1/chat/completions { default_type application/json; return 200 '$CHAT_JSON'; }
+    location = /anthropic/v1/messages { default_type application/json; return 200 '$MSG_JSON'; }
     # Too long for an inline return: a static file, which nginx serves to POST through the 405 error page.
     location = /sse/v1/chat/completions { root $WORK/up/www; default_type text/event-stream; error_page 405 =200 \$uri; }
   }
@@ -280,7 +285,9 @@ PROVIDERS=$(cat <<EOF
     "openai": {"keys": [{"name": "bench", "value": "sk-bench", "models": ["bench"]}],
                "network_config": {"base_url": "http://127.0.0.1:$UP/json"}},
     "vllm":   {"keys": [{"name": "bench", "value": "", "models": ["bench"]}],
-               "network_config": {"base_url": "http://127.0.0.1:$UP/sse"}}
+               "network_config": {"base_url": "http://127.0.0.1:$UP/sse"}},
+    "anthropic": {"keys": [{"name": "bench", "value": "sk-ant-bench", "models": ["bench"]}],
+               "network_config": {"base_url": "http://127.0.0.1:$UP/anthropic"}}
 EOF
 )
 plain_config() { # today's defaults: providers only
@@ -470,6 +477,8 @@ measure() { # scenario, target, round: one measurement; for prod, then wait for 
     c50-2k) run_wrk "$1" "$2" "$3" 50 2 body2k.json ;;
     c1-20k) run_wrk "$1" "$2" "$3" 1 1 body20k.json ;;
     c50-20k) run_wrk "$1" "$2" "$3" 50 2 body20k.json ;;
+    xl1-2k) run_wrk "$1" "$2" "$3" 1 1 body2k-anthropic.json ;;
+    xl50-2k) run_wrk "$1" "$2" "$3" 50 2 body2k-anthropic.json ;;
     stream) run_stream "$2" "$3" ;;
   esac
   if [[ $2 == prod-* ]]; then
@@ -490,6 +499,7 @@ for inst in "${INSTANCES[@]}"; do
     wrk -t2 -c50 -d"${WARMUP}s" -s "$WORK/post.lua" "$(url "$inst" json)" >/dev/null
   if [[ $inst == prod-* ]]; then PRODS+=("$inst"); WARMED+=("$inst@$EPOCHREALTIME"); fi
 done
+BODY="$WORK/body2k-anthropic.json" wrk -t2 -c50 -d"${WARMUP}s" -s "$WORK/post.lua" "$(url plain-after json)" >/dev/null
 sink_settle "${WARMED[@]}"
 
 # How many sink bytes one request's spans make, per body kind: a few requests one at a time, then wait
@@ -530,6 +540,7 @@ for round in $(seq "$ROUNDS"); do
   for target in "${targets[@]}"; do
     log "round $round: $target"
     for s in c1-2k c50-2k c1-20k c50-20k stream; do measure "$s" "$target" "$round"; done
+    if [[ $target == plain-after ]]; then for s in xl1-2k xl50-2k; do measure "$s" "$target" "$round"; done; fi
   done
 done
 
@@ -631,6 +642,21 @@ mkdir -p "$(dirname "$OUT")"
         got = b / per; printf "%.0f%% (%.0f of %d; %d batches, %.1f MB)", (n > 0 ? 100 * got / n : 0), got, n, k, b / 1048576 }') |"
     done
     echo "$line"
+  done
+  echo
+  echo "Translation (the plain instance of the $AFTER_LABEL build; the same 2 KB body, its model openai/bench or anthropic/bench):"
+  echo "OpenAI's request translated to Anthropic's Messages API and the canned Anthropic message back, against the"
+  echo "passthrough to the canned OpenAI answer."
+  echo
+  header_row scenario "passthrough (OpenAI → OpenAI)" "translated (OpenAI → Anthropic)" "translation's cost"
+  for row in c1:p50 c1:p99 c50:rps c50:p99 c50:cpu; do
+    c=${row%:*}; m=${row#*:}
+    p=$(get "$c-2k" plain-after "$m"); x=$(get "xl${c#c}-2k" plain-after "$m")
+    case $m in
+      rps) echo "| $c 2k body, throughput (req/s) | $(printf '%.0f' "$p") | $(printf '%.0f' "$x") | $(ratio "$x" "$p") |" ;;
+      cpu) echo "| $c 2k body, CPU per request | $(printf '%.1f µs' "$p") | $(printf '%.1f µs' "$x") | $(signed "$(minus "$x" "$p")") |" ;;
+      *) echo "| $c 2k body, latency $m | $(fmt "$p") | $(fmt "$x") | $(signed "$(minus "$x" "$p")") |" ;;
+    esac
   done
   echo
   echo "Heimdall's own account (its /metrics at the end of the run, warm-up and calibration included):"

@@ -92,9 +92,7 @@ public class ModelDiscovery {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
                 .setAbsoluteURI(p.network().apiRoot() + "/models").setTimeout(CALL_TIMEOUT.toMillis())
                 .putHeader("Accept", "application/json");
-        if (!key.value().isEmpty()) {
-            options.putHeader("Authorization", "Bearer " + key.value().value());
-        }
+        OpenAiUpstream.PLAIN.auth(key, options.getHeaders());
         p.network().extraHeaders().forEach((name, value) -> options.putHeader(name, value.value()));
         List<String> previous = current.byProvider().getOrDefault(p.name(), List.of());
         // A deadline for the whole call: the client's timeout is per idle gap, and an upstream may trickle.

@@ -36,7 +36,7 @@ public final class OpenAiToOpenAi implements Translator {
 
     @Override
     public void headers(Attempt attempt, MultiMap client, MultiMap upstreamHeaders) {
-        upstream.auth(attempt, upstreamHeaders);
+        upstream.auth(attempt.key(), upstreamHeaders);
     }
 
     @Override

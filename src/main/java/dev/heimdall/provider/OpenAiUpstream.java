@@ -1,6 +1,7 @@
 package dev.heimdall.provider;
 
 import dev.heimdall.config.AzureKey;
+import dev.heimdall.config.KeyConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import java.net.URI;
@@ -25,9 +26,9 @@ public enum OpenAiUpstream {
         }
 
         @Override
-        public void auth(Attempt attempt, MultiMap upstream) {
-            if (!attempt.key().value().isEmpty()) {
-                upstream.set(HttpHeaders.AUTHORIZATION, "Bearer " + attempt.key().value().value());
+        public void auth(KeyConfig key, MultiMap upstream) {
+            if (!key.value().isEmpty()) {
+                upstream.set(HttpHeaders.AUTHORIZATION, "Bearer " + key.value().value());
             }
         }
     },
@@ -46,8 +47,8 @@ public enum OpenAiUpstream {
         }
 
         @Override
-        public void auth(Attempt attempt, MultiMap upstream) {
-            upstream.set("api-key", attempt.key().value().value());
+        public void auth(KeyConfig key, MultiMap upstream) {
+            upstream.set("api-key", key.value().value());
         }
     };
 
@@ -57,5 +58,6 @@ public enum OpenAiUpstream {
     /** The path (and query) for an OpenAI operation such as {@code /chat/completions}. */
     public abstract String path(String operationPath, Attempt attempt);
 
-    public abstract void auth(Attempt attempt, MultiMap upstream);
+    /** The key's credentials on a request (model discovery uses this too). */
+    public abstract void auth(KeyConfig key, MultiMap upstream);
 }

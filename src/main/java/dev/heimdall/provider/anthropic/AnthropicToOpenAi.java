@@ -42,7 +42,7 @@ public final class AnthropicToOpenAi implements Translator {
 
     @Override
     public void headers(Attempt attempt, MultiMap client, MultiMap upstreamHeaders) {
-        upstream.auth(attempt, upstreamHeaders);
+        upstream.auth(attempt.key(), upstreamHeaders);
     }
 
     @Override
