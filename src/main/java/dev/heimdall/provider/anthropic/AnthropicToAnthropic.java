@@ -1,5 +1,6 @@
 package dev.heimdall.provider.anthropic;
 
+import dev.heimdall.config.KeyConfig;
 import dev.heimdall.config.ProviderConfig;
 import dev.heimdall.provider.AnswerTranslation;
 import dev.heimdall.provider.Attempt;
@@ -34,14 +35,19 @@ public final class AnthropicToAnthropic implements Translator {
 
     @Override
     public void headers(Attempt attempt, MultiMap client, MultiMap upstream) {
-        if (!attempt.key().value().isEmpty()) {
-            upstream.set("x-api-key", attempt.key().value().value());
-        }
+        auth(attempt.key(), upstream);
         String version = client.get("anthropic-version");
         upstream.set("anthropic-version", version == null || version.isBlank() ? DEFAULT_VERSION : version);
         String beta = client.get("anthropic-beta");
         if (beta != null) {
             upstream.set("anthropic-beta", beta);
+        }
+    }
+
+    /** Anthropic's auth: the key in {@code x-api-key}. */
+    static void auth(KeyConfig key, MultiMap upstream) {
+        if (!key.value().isEmpty()) {
+            upstream.set("x-api-key", key.value().value());
         }
     }
 

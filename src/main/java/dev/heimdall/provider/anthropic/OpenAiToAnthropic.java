@@ -30,9 +30,7 @@ public final class OpenAiToAnthropic implements Translator {
 
     @Override
     public void headers(Attempt attempt, MultiMap client, MultiMap upstream) {
-        if (!attempt.key().value().isEmpty()) {
-            upstream.set("x-api-key", attempt.key().value().value());
-        }
+        AnthropicToAnthropic.auth(attempt.key(), upstream);
         upstream.set("anthropic-version", AnthropicToAnthropic.DEFAULT_VERSION);
     }
 
