@@ -5,11 +5,8 @@ import dev.heimdall.provider.AnswerTranslation;
 import dev.heimdall.provider.Attempt;
 import dev.heimdall.provider.ErrorFormat;
 import dev.heimdall.provider.InferenceRequest;
-import dev.heimdall.provider.OpenAiToOpenAi;
 import dev.heimdall.provider.OpenAiUpstream;
-import dev.heimdall.provider.ProviderError;
-import dev.heimdall.provider.Translator;
-import io.vertx.core.MultiMap;
+import dev.heimdall.provider.ToOpenAiSchema;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -18,31 +15,19 @@ import io.vertx.core.buffer.Buffer;
  * Anthropic's message or event sequence ({@link ChatToMessage}, {@link ChatStreamToMessageEvents}), and
  * errors reach the client in Anthropic's shape.
  */
-public final class AnthropicToOpenAi implements Translator {
+public final class AnthropicToOpenAi extends ToOpenAiSchema {
 
     public static final AnthropicToOpenAi INSTANCE = new AnthropicToOpenAi(OpenAiUpstream.PLAIN);
     /** To Azure OpenAI's deployments. */
     public static final AnthropicToOpenAi AZURE = new AnthropicToOpenAi(OpenAiUpstream.AZURE);
 
-    private final OpenAiUpstream upstream;
-
     private AnthropicToOpenAi(OpenAiUpstream upstream) {
-        this.upstream = upstream;
-    }
-
-    @Override
-    public java.net.URI root(Attempt attempt) {
-        return upstream.root(attempt);
+        super(upstream);
     }
 
     @Override
     public String path(InferenceRequest request, Attempt attempt) {
-        return upstream.path("/chat/completions", attempt);
-    }
-
-    @Override
-    public void headers(Attempt attempt, MultiMap client, MultiMap upstreamHeaders) {
-        upstream.auth(attempt.key(), upstreamHeaders);
+        return path("/chat/completions", attempt);
     }
 
     @Override
@@ -59,11 +44,6 @@ public final class AnthropicToOpenAi implements Translator {
     @Override
     public AnswerTranslation answer(InferenceRequest request, boolean stream, boolean askedUsage) {
         return stream ? new ChatStreamToMessageEvents() : new ChatToMessage();
-    }
-
-    @Override
-    public ProviderError error(int status, String body, String retryAfter, ProviderConfig provider) {
-        return OpenAiToOpenAi.openAiError(status, body, retryAfter, provider);
     }
 
     @Override
