@@ -45,11 +45,7 @@ public class PlanExecutor {
         this.vertx = vertx;
     }
 
-    public Future<Execution> execute(List<Target> targets, InferenceRequest request, Exchange exchange) {
-        return execute(targets, request, exchange, null);
-    }
-
-    /** As {@link #execute(List, InferenceRequest, Exchange)}, each attempt first passing {@code gate} (null: none). */
+    /** Runs the plan for {@code targets}, each attempt first passing {@code gate} (null: none). */
     public Future<Execution> execute(List<Target> targets, InferenceRequest request, Exchange exchange, AttemptGate gate) {
         FallbackPlan plan = new FallbackPlan(targets, health, ThreadLocalRandom.current());
         Optional<Attempt> first = plan.first();

@@ -141,12 +141,7 @@ public final class RedisLimitStore implements LimitStore {
         List<String> args = new ArrayList<>(5 + limits.size() * 6);
         args.add(ADMIT);
         args.add(Integer.toString(limits.size() * 2));
-        for (Limit l : limits) {
-            args.add(key(l, nowMillis));
-        }
-        for (Limit l : limits) {
-            args.add(key(l, nowMillis) + RESERVATIONS);
-        }
+        addKeys(args, limits, nowMillis);
         args.add(Long.toString(nowMillis));
         args.add(reservation);
         args.add(Long.toString(nowMillis + reservationTtlMillis));
@@ -194,12 +189,7 @@ public final class RedisLimitStore implements LimitStore {
         List<String> args = new ArrayList<>(2 + charged.size() * 7);
         args.add(SETTLE);
         args.add(Integer.toString(charged.size() * 3));
-        for (Limit l : charged) {
-            args.add(key(l, admitted.admittedAt()));
-        }
-        for (Limit l : charged) {
-            args.add(key(l, admitted.admittedAt()) + RESERVATIONS);
-        }
+        addKeys(args, charged, admitted.admittedAt());
         for (Limit l : charged) {
             args.add(key(l, nowMillis));
         }
@@ -260,12 +250,7 @@ public final class RedisLimitStore implements LimitStore {
         List<String> args = new ArrayList<>(2 + limits.size() * 5);
         args.add(UNDO);
         args.add(Integer.toString(limits.size() * 2));
-        for (Limit l : limits) {
-            args.add(key(l, nowMillis));
-        }
-        for (Limit l : limits) {
-            args.add(key(l, nowMillis) + RESERVATIONS);
-        }
+        addKeys(args, limits, nowMillis);
         for (Limit l : limits) {
             long amount = amount(l, tokens, nanoUsd);
             boolean requests = l.kind() == Limit.Kind.REQUESTS;
@@ -274,6 +259,16 @@ public final class RedisLimitStore implements LimitStore {
             args.add(requests ? "" : reservation + ":" + amount);
         }
         redis.eval(args).onFailure(e -> LOG.debugf("Could not take back a late Redis admission: %s", e.getMessage()));
+    }
+
+    /** Each limit's counter key in the window holding {@code at}, then each one's set of reservations. */
+    private static void addKeys(List<String> args, List<Limit> limits, long at) {
+        for (Limit l : limits) {
+            args.add(key(l, at));
+        }
+        for (Limit l : limits) {
+            args.add(key(l, at) + RESERVATIONS);
+        }
     }
 
     /** What one request adds to {@code l}: itself to a request counter, its tokens or cost to the others. */

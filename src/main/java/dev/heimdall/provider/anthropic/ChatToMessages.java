@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code tool_calls} as {@code tool_use}; {@code tool} messages as {@code tool_result} blocks of a user turn;
  * tools, {@code tool_choice}, {@code parallel_tool_calls}, {@code reasoning_effort} as thinking, stop
  * sequences, sampling and {@code user}. A field Anthropic cannot express is refused with a 400 naming it
- * when it is set to anything but its neutral value; nothing is dropped silently.
+ * unless it holds OpenAI's default ({@link #isDefault}); nothing is dropped silently.
  */
 public final class ChatToMessages {
 
@@ -39,8 +39,7 @@ public final class ChatToMessages {
         JsonObject in = Bodies.parse(body);
         for (String field : in.fieldNames()) {
             Object v = in.getValue(field);
-            boolean oneChoice = field.equals("n") && v instanceof Number n && n.intValue() == 1;
-            if (!FIELDS.contains(field) && !IGNORED.contains(field) && !neutral(v) && !oneChoice) {
+            if (!FIELDS.contains(field) && !IGNORED.contains(field) && !isDefault(field, v)) {
                 throw new UntranslatableException(field, "`" + field + "` cannot be expressed in Anthropic's Messages API, where this"
                         + " request is routed; remove it or route to another model.");
             }
@@ -108,10 +107,22 @@ public final class ChatToMessages {
         return out;
     }
 
-    /** Null, false, zero, an empty list or object: a client's default, which needs no translation. */
-    private static boolean neutral(Object v) {
-        return v == null || Boolean.FALSE.equals(v) || v instanceof Number n && n.doubleValue() == 0
-                || v instanceof JsonArray a && a.isEmpty() || v instanceof JsonObject o && o.isEmpty();
+    /**
+     * Whether a field OpenAI's clients send whatever the user asked for holds OpenAI's own default, which
+     * asks for nothing Anthropic lacks: null, {@code n: 1}, zero penalties, no log probabilities, no logit
+     * bias. Any other value of a field not translated is refused (a {@code seed} of 0 too: it is a seed).
+     */
+    private static boolean isDefault(String field, Object v) {
+        if (v == null) {
+            return true;
+        }
+        return switch (field) {
+            case "n" -> v instanceof Number n && n.doubleValue() == 1;
+            case "presence_penalty", "frequency_penalty", "top_logprobs" -> v instanceof Number n && n.doubleValue() == 0;
+            case "logprobs" -> Boolean.FALSE.equals(v);
+            case "logit_bias" -> v instanceof JsonObject o && o.isEmpty();
+            default -> false;
+        };
     }
 
     /** A system message's content: a string, or text parts. */

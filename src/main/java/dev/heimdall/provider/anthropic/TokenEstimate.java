@@ -39,7 +39,9 @@ public final class TokenEstimate {
         } else if (value instanceof JsonArray a) {
             a.forEach(v -> count(v, chars, extra));
         } else if (value instanceof JsonObject o) {
-            if (o.getValue("type") instanceof String t && (t.equals("base64") || t.equals("url")) && o.containsKey("media_type") | o.containsKey("url")) {
+            boolean source = o.getValue("type") instanceof String t && (t.equals("base64") || t.equals("url"))
+                    && (o.containsKey("media_type") || o.containsKey("url"));
+            if (source) {
                 extra[0] += PER_IMAGE; // an image or document source: its bytes are not text
                 return;
             }

@@ -85,6 +85,9 @@ class ChatToMessagesTest {
         return Stream.of(
                 Arguments.of("{\"model\": \"c\", \"messages\": [], \"n\": 2}", "n"),
                 Arguments.of("{\"model\": \"c\", \"messages\": [], \"seed\": 7}", "seed"),
+                Arguments.of("{\"model\": \"c\", \"messages\": [], \"seed\": 0}", "seed"),
+                Arguments.of("{\"model\": \"c\", \"messages\": [], \"presence_penalty\": 0.5}", "presence_penalty"),
+                Arguments.of("{\"model\": \"c\", \"messages\": [], \"prediction\": {\"type\": \"content\", \"content\": \"x\"}}", "prediction"),
                 Arguments.of("{\"model\": \"c\", \"messages\": [], \"logprobs\": true}", "logprobs"),
                 Arguments.of("{\"model\": \"c\", \"messages\": [], \"response_format\": {\"type\": \"json_schema\"}}", "response_format"),
                 Arguments.of("{\"model\": \"c\", \"messages\": [], \"temperature\": 1.5}", "temperature"),
