@@ -34,6 +34,15 @@ public interface Translator {
      */
     Buffer body(InferenceRequest request, Attempt attempt, boolean askUsage);
 
+    /**
+     * Whether the client gets the upstream's response headers (hop-by-hop ones aside). True when both sides
+     * speak one API. Across APIs only the content headers pass: the upstream's request ids and its own
+     * rate-limit headers are in a vocabulary the client does not speak and describe another call.
+     */
+    default boolean passesUpstreamHeaders() {
+        return true;
+    }
+
     /** A reader (and, across formats, a rewriter) for one successful answer, JSON or a stream. */
     AnswerTranslation answer(InferenceRequest request, boolean stream, boolean askedUsage);
 

@@ -138,7 +138,7 @@ public class Transport {
         AnswerTranslation answer = call.translator.answer(call.inference, sse, call.askedUsage);
         ErrorFormat errors = call.translator.clientErrors();
         client.setStatusCode(response.statusCode());
-        copyHeaders(response.headers(), client.headers());
+        copyHeaders(response.headers(), client.headers(), call.translator.passesUpstreamHeaders());
         String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && !answer.rewrites()) {
             client.putHeader(HttpHeaders.CONTENT_LENGTH, length);
@@ -291,14 +291,24 @@ public class Transport {
         return v != null && v.length() >= 6 ? text.replace(v, Secret.REDACTED) : text;
     }
 
-    /** The upstream's headers, except hop-by-hop ones and rate-limit headers the gateway set for the client's own limits. */
-    private static void copyHeaders(MultiMap from, MultiMap to) {
+    /**
+     * The upstream's headers, except hop-by-hop ones and rate-limit headers the gateway set for the client's
+     * own limits; only the content headers when the answer is translated to another API.
+     */
+    private static void copyHeaders(MultiMap from, MultiMap to, boolean all) {
         for (var e : from) {
             String name = e.getKey();
+            if (!all && !isContentHeader(name)) {
+                continue;
+            }
             if (!isHopByHop(name) && !(name.regionMatches(true, 0, "x-ratelimit-", 0, 12) && to.contains(name))) {
                 to.add(name, e.getValue());
             }
         }
+    }
+
+    private static boolean isContentHeader(String name) {
+        return AsciiString.contentEqualsIgnoreCase(HttpHeaders.CONTENT_TYPE, name) || AsciiString.contentEqualsIgnoreCase(HttpHeaders.CACHE_CONTROL, name);
     }
 
     private static boolean isHopByHop(String name) {

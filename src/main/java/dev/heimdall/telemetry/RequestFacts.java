@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * What a span shows of the request, read in one streaming pass over the body the client sent (no tree):
- * the sampling parameters, OpenAI's {@code user}, and, when content is captured, the messages in the
+ * the sampling parameters, the end user (OpenAI's {@code user}, Anthropic's {@code metadata.user_id}), and, when content is captured, the messages in the
  * GenAI "parts" format Langfuse shows as the input, bounded by {@link ContentBudget}. Runs on the
  * telemetry thread, after the answer.
  */
@@ -135,6 +135,7 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
         String user = null;
         byte[] messages = null;
         byte[] prompt = null;
+        byte[] system = null;
         ContentBudget budget = new ContentBudget(contentLimit);
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -149,10 +150,14 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
                     longs.put(LONG_PARAMS.get(field), p.getLongValue());
                 } else if (field.equals("stop") && v == JsonToken.VALUE_STRING) {
                     stop = List.of(p.getText());
-                } else if (field.equals("stop") && v == JsonToken.START_ARRAY) {
+                } else if ((field.equals("stop") || field.equals("stop_sequences")) && v == JsonToken.START_ARRAY) {
                     stop = strings(p);
                 } else if (field.equals("user") && v == JsonToken.VALUE_STRING) {
                     user = p.getText();
+                } else if (field.equals("metadata") && v == JsonToken.START_OBJECT) {
+                    user = metadataUser(p, user);
+                } else if (content && field.equals("system") && v != JsonToken.VALUE_NULL) {
+                    system = systemMessage(p, budget);
                 } else if (content && field.equals("messages") && v == JsonToken.START_ARRAY) {
                     messages = messages(p, budget);
                 } else if (content && prompt == null && (field.equals("prompt") || field.equals("input")) && v != JsonToken.VALUE_NULL) {
@@ -164,7 +169,48 @@ record RequestFacts(Map<String, Double> doubles, Map<String, Long> longs, List<S
         } catch (IOException | RuntimeException e) {
             return new RequestFacts(doubles, longs, stop, user, null);
         }
-        return new RequestFacts(doubles, longs, stop, user, messages != null ? messages : prompt);
+        return new RequestFacts(doubles, longs, stop, user, withSystem(system, messages != null ? messages : prompt));
+    }
+
+    /** Anthropic's {@code metadata.user_id}, the Messages API's end-user id. */
+    private static String metadataUser(JsonParser p, String user) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_STRING && field.equals("user_id")) {
+                user = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return user;
+    }
+
+    /** Anthropic's top-level {@code system} (a string or text blocks) as one system message. */
+    private byte[] systemMessage(JsonParser p, ContentBudget budget) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            startMessage(g, "system");
+            parts(p, p.currentToken(), g, budget);
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    /** The system message first, wherever the client wrote {@code system} in its body. */
+    private static byte[] withSystem(byte[] system, byte[] messages) {
+        if (system == null) {
+            return messages;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(system.length + (messages == null ? 2 : messages.length + 1));
+        out.write('[');
+        out.writeBytes(system);
+        if (messages != null && messages.length > 2) {
+            out.write(',');
+            out.write(messages, 1, messages.length - 1); // the messages' array without its '['
+        } else {
+            out.write(']');
+        }
+        return out.toByteArray();
     }
 
     private List<String> strings(JsonParser p) throws IOException {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What an OpenAI-shaped answer says about itself for its span: id, model, finish reasons and the
+ * What an answer (OpenAI's or Anthropic's, JSON or event stream) says about itself for its span: id, model, finish reasons and the
  * assistant's text. (Usage is not read here: the relay reports it on the exchange.) Read from the captured
  * bytes after the client has them, with a streaming parser (no tree); anything malformed is skipped, never
  * thrown. Runs on the telemetry thread.
@@ -31,7 +31,7 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Stri
                 return EMPTY;
             }
             Reader r = new Reader("message");
-            return r.object(captured, 0, captured.length) ? r.summary(r.choices) : EMPTY;
+            return r.object(captured, 0, captured.length) ? r.summary(r.answered) : EMPTY;
         }
         return fromEvents(captured, capture.whole());
     }
@@ -72,13 +72,13 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Stri
         private String model;
         private final Set<String> finish = new LinkedHashSet<>();
         private final StringBuilder content = new StringBuilder();
-        private boolean choices;
+        private boolean answered;
 
         Reader(String messageField) {
             this.messageField = messageField;
         }
 
-        /** What was read; the text only when {@code withContent} (an answer with choices, a whole stream). */
+        /** What was read; the text only when {@code withContent} (an answer with choices or content, a whole stream). */
         ResponseSummary summary(boolean withContent) {
             return new ResponseSummary(id, model, List.copyOf(finish), withContent ? content.toString() : null);
         }
@@ -89,29 +89,74 @@ record ResponseSummary(String id, String model, List<String> finishReasons, Stri
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     return false;
                 }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken v = p.nextToken();
-                    if (field.equals("id") && v == JsonToken.VALUE_STRING) {
-                        id = id == null ? p.getText() : id;
-                    } else if (field.equals("model") && v == JsonToken.VALUE_STRING) {
-                        model = model == null ? p.getText() : model;
-                    } else if (field.equals("choices") && v == JsonToken.START_ARRAY) {
-                        choices = true;
-                        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                            if (t == JsonToken.START_OBJECT) {
-                                choice(p);
-                            } else {
-                                p.skipChildren();
-                            }
-                        }
-                    } else {
-                        p.skipChildren();
-                    }
-                }
+                fields(p);
                 return true;
             } catch (IOException | RuntimeException e) {
                 return false;
+            }
+        }
+
+        /**
+         * The fields of the object the parser is in. OpenAI's answers put text and finish reasons in
+         * {@code choices}; Anthropic's in {@code content} blocks and {@code stop_reason}, and its stream
+         * events in {@code message} (message_start) and {@code delta} (text deltas, message_delta). No
+         * answer of one has the other's top-level fields, so one reader serves both dialects.
+         */
+        private void fields(JsonParser p) throws IOException {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (field.equals("id") && v == JsonToken.VALUE_STRING) {
+                    id = id == null ? p.getText() : id;
+                } else if (field.equals("model") && v == JsonToken.VALUE_STRING) {
+                    model = model == null ? p.getText() : model;
+                } else if (field.equals("choices") && v == JsonToken.START_ARRAY) {
+                    answered = true;
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                        if (t == JsonToken.START_OBJECT) {
+                            choice(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else if (field.equals("content") && v == JsonToken.START_ARRAY) {
+                    answered = true;
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                        if (t == JsonToken.START_OBJECT) {
+                            block(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else if (field.equals("stop_reason") && v == JsonToken.VALUE_STRING) {
+                    finish.add(p.getText());
+                } else if ((field.equals("message") || field.equals("delta")) && v == JsonToken.START_OBJECT) {
+                    fields(p);
+                } else if (field.equals("text") && v == JsonToken.VALUE_STRING) {
+                    content.append(p.getText()); // an Anthropic text_delta
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+
+        /** An Anthropic content block: its text, when it is a text block. */
+        private void block(JsonParser p) throws IOException {
+            String type = null;
+            String text = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (field.equals("type") && v == JsonToken.VALUE_STRING) {
+                    type = p.getText();
+                } else if (field.equals("text") && v == JsonToken.VALUE_STRING) {
+                    text = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if ("text".equals(type) && text != null) {
+                content.append(text);
             }
         }
 

@@ -138,6 +138,7 @@ class AnthropicInboundTest {
         assertEquals(200, r.statusCode(), r.asString());
         JsonObject message = new JsonObject(r.asString());
         assertEquals(FakeAnthropic.TEXT, message.getJsonArray("content").getJsonObject(0).getString("text"));
+        assertEquals(FakeAnthropic.REQUEST_ID, r.header("request-id"), "a passthrough keeps the upstream's headers");
         FakeAnthropic.Received sent = anthropic.receivedList().get(0);
         assertEquals("/v1/messages", sent.path());
         assertEquals(GatewayTestResource.ANTHROPIC_KEY_CANARY, sent.headers().get("x-api-key"));

@@ -2,6 +2,7 @@ package dev.heimdall.api;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,8 @@ class AnthropicUpstreamTest {
         assertEquals("chat.completion", completion.getString("object"));
         assertEquals(FakeAnthropic.TEXT, completion.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content"));
         assertEquals("stop", completion.getJsonArray("choices").getJsonObject(0).getString("finish_reason"));
+        assertNull(r.header("request-id"), "Anthropic's request id describes another API's call");
+        assertTrue(r.header("content-type").startsWith("application/json"), r.header("content-type"));
         assertEquals(FakeAnthropic.INPUT_TOKENS + FakeAnthropic.CACHE_READ_INPUT_TOKENS, completion.getJsonObject("usage").getInteger("prompt_tokens"));
         assertEquals(FakeAnthropic.OUTPUT_TOKENS, completion.getJsonObject("usage").getInteger("completion_tokens"));
         FakeAnthropic.Received sent = anthropic.receivedList().get(0);

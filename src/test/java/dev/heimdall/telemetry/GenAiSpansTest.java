@@ -105,4 +105,74 @@ class GenAiSpansTest {
         assertEquals("say \"hi\" \\", parsed.getJsonObject(0).getJsonArray("parts").getJsonObject(0).getString("content"));
         assertEquals("café \\\"q\"", parsed.getJsonObject(1).getJsonArray("parts").getJsonObject(0).getString("content"));
     }
+
+    @Test
+    void anAnthropicStreamShowsItsSystemPromptUserTextAndStopReason() {
+        Exchange ex = new Exchanges(List.of()).begin(Exchange.Dialect.ANTHROPIC, "chat", MultiMap.caseInsensitiveMultiMap());
+        ex.trace(new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", null, TraceContext.newSpanId(), "01"), null, null, true);
+        ex.request("glm-5", true, ("{\"model\":\"glm-5\",\"max_tokens\":64,\"stream\":true,\"stop_sequences\":[\"END\"],"
+                + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hello\"},"
+                + "{\"type\":\"image\",\"source\":{\"type\":\"url\",\"url\":\"http://x/y.png\"}}]}],"
+                + "\"system\":[{\"type\":\"text\",\"text\":\"be brief\"}],\"metadata\":{\"user_id\":\"carol\"}}")
+                .getBytes(StandardCharsets.UTF_8));
+        ex.attemptStarted("openai", "glm-5", "primary", "127.0.0.1", 8000);
+        ex.answerStarted(200, true);
+        ex.answerChunk(Buffer.buffer("""
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"glm-5","content":[],"stop_reason":null,"usage":{"input_tokens":5,"output_tokens":1}}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+                event: ping
+                data: {"type":"ping"}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi "}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"there"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":2}}
+
+                event: message_stop
+                data: {"type":"message_stop"}
+
+                """));
+        ex.complete(200, null);
+        var a = GenAiSpans.of(ex, CONTENT_LIMIT).get(0).attributes();
+        assertEquals("[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":\"be brief\"}]},"
+                + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"hello\"},{\"type\":\"image\"}]}]",
+                a.get("gen_ai.input.messages"), "the system prompt comes first though the client wrote it last");
+        assertEquals("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Hi there\"}],\"finish_reason\":\"end_turn\"}]",
+                a.get("gen_ai.output.messages"));
+        assertEquals("msg_1", a.get("gen_ai.response.id"));
+        assertEquals("glm-5", a.get("gen_ai.response.model"));
+        assertEquals("carol", a.get("langfuse.user.id"));
+        assertEquals(List.of("END"), a.get("gen_ai.request.stop_sequences"));
+        assertEquals(64L, a.get("gen_ai.request.max_tokens"));
+    }
+
+    @Test
+    void anAnthropicMessageShowsItsTextBlocksOnly() {
+        Exchange ex = new Exchanges(List.of()).begin(Exchange.Dialect.ANTHROPIC, "chat", MultiMap.caseInsensitiveMultiMap());
+        ex.trace(new TraceContext("4bf92f3577b34da6a3ce929d0e0e4736", null, TraceContext.newSpanId(), "01"), null, null, true);
+        ex.request("claude", false, "{\"model\":\"claude\",\"system\":\"terse\",\"messages\":[]}".getBytes(StandardCharsets.UTF_8));
+        ex.attemptStarted("anthropic", "claude", "primary", "127.0.0.1", 8000);
+        ex.answerStarted(200, false);
+        ex.answerChunk(Buffer.buffer("{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":["
+                + "{\"type\":\"thinking\",\"thinking\":\"hmm\",\"signature\":\"s\"},{\"type\":\"text\",\"text\":\"Done.\"},"
+                + "{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"f\",\"input\":{\"text\":\"not answer text\"}}],"
+                + "\"stop_reason\":\"tool_use\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}"));
+        ex.complete(200, null);
+        var a = GenAiSpans.of(ex, CONTENT_LIMIT).get(0).attributes();
+        assertEquals("[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":\"terse\"}]}]", a.get("gen_ai.input.messages"));
+        assertEquals("[{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":\"Done.\"}],\"finish_reason\":\"tool_use\"}]",
+                a.get("gen_ai.output.messages"));
+        assertEquals(List.of("tool_use"), a.get("gen_ai.response.finish_reasons"));
+    }
 }

@@ -50,4 +50,9 @@ public final class AnthropicToOpenAi extends ToOpenAiSchema {
     public ErrorFormat clientErrors() {
         return AnthropicErrors.INSTANCE;
     }
+
+    @Override
+    public boolean passesUpstreamHeaders() {
+        return false;
+    }
 }

@@ -58,4 +58,9 @@ public final class OpenAiToAnthropic implements Translator {
     public ErrorFormat clientErrors() {
         return ErrorFormat.OPENAI;
     }
+
+    @Override
+    public boolean passesUpstreamHeaders() {
+        return false;
+    }
 }
