@@ -8,12 +8,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 /**
- * Registers every route Heimdall serves on Quarkus's Vert.x router, in one place because order matters:
- * the specific /v1 routes first, then the catch-all that turns unknown paths and wrong methods into
- * OpenAI-style 404/405 errors.
+ * Registers the inference routes (both dialects) and /health on Quarkus's Vert.x router, in one place
+ * because order matters: the specific routes first, then the catch-all that turns unknown paths and wrong
+ * methods into 404/405 errors in the dialect's shape. The management API's routes are admin.AdminRoutes.
  */
 @ApplicationScoped
 public class ApiRoutes {
@@ -25,28 +27,20 @@ public class ApiRoutes {
 
     private final InferenceHandler inference;
     private final ModelsHandler models;
-    private final ProvidersHandler providers;
     private final ConfigService configs;
     private final ConfigStore store;
     private final DrainGuard drain;
-    private final LogsHandler logs;
-    private final AdminGuard admin;
-    private final GovernanceHandler governance;
 
-    public ApiRoutes(InferenceHandler inference, ModelsHandler models, ProvidersHandler providers,
-            ConfigService configs, ConfigStore store, DrainGuard drain, LogsHandler logs, AdminGuard admin, GovernanceHandler governance) {
-        this.admin = admin;
-        this.governance = governance;
+    public ApiRoutes(InferenceHandler inference, ModelsHandler models, ConfigService configs, ConfigStore store, DrainGuard drain) {
         this.drain = drain;
-        this.logs = logs;
         this.inference = inference;
         this.models = models;
-        this.providers = providers;
         this.configs = configs;
         this.store = store;
     }
 
-    void register(@Observes Router router) {
+    /** First among the route observers: a /v1 request meets its own routes before any other. */
+    void register(@Observes @Priority(Interceptor.Priority.APPLICATION) Router router) {
         router.route("/v1/*").handler(drain::handle);
         router.route("/anthropic/*").handler(drain::handle);
         for (Endpoint endpoint : Endpoint.values()) {
@@ -60,14 +54,6 @@ public class ApiRoutes {
         router.route("/anthropic/*").handler(ApiRoutes::unknown);
         router.route("/v1/*").failureHandler(ctx -> Responses.error(ctx, Responses.toError(ctx.failure())));
         router.route("/anthropic/*").failureHandler(ctx -> Responses.error(ctx, Responses.toError(ctx.failure())));
-        router.route("/api/*").handler(admin::handle);
-        router.get("/api/providers").handler(providers::handle);
-        router.get("/api/logs").handler(logs::handle);
-        router.get("/api/governance/virtual-keys").handler(governance::virtualKeys);
-        router.get("/api/governance/teams").handler(governance::teams);
-        router.get("/api/governance/customers").handler(governance::customers);
-        router.get("/api/governance/budgets").handler(governance::budgets);
-        router.get("/api/governance/rate-limits").handler(governance::rateLimits);
         router.get("/health").handler(this::health);
     }
 

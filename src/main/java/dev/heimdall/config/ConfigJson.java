@@ -7,18 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * config.json as JSON: reading it with exact error positions, splitting it into the entities the
- * store keeps (one per provider, one per other top-level section), joining them back, and hashing.
+ * store keeps (providers, aliases, governance items, other sections), joining them back, and hashing.
  * Only the tree model is used, so nothing here needs reflection in a native image.
  */
 public final class ConfigJson {
@@ -34,7 +36,25 @@ public final class ConfigJson {
     }
 
     public static final String KIND_PROVIDER = "provider";
+    public static final String KIND_ALIAS = "alias";
+    public static final String KIND_VIRTUAL_KEY = "virtual_key";
+    public static final String KIND_TEAM = "team";
+    public static final String KIND_CUSTOMER = "customer";
+    public static final String KIND_BUDGET = "budget";
+    public static final String KIND_RATE_LIMIT = "rate_limit";
     public static final String KIND_SECTION = "section";
+
+    /** governance's lists, each item one entity of a kind. */
+    private static final Map<String, String> GOVERNANCE_LISTS = new LinkedHashMap<>();
+    private static final Map<String, String> LIST_OF_KIND = new LinkedHashMap<>();
+
+    static {
+        for (String[] list : new String[][] {{"rate_limits", KIND_RATE_LIMIT}, {"budgets", KIND_BUDGET}, {"customers", KIND_CUSTOMER},
+                {"teams", KIND_TEAM}, {"virtual_keys", KIND_VIRTUAL_KEY}}) {
+            GOVERNANCE_LISTS.put(list[0], list[1]);
+            LIST_OF_KIND.put(list[1], list[0]);
+        }
+    }
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -44,7 +64,7 @@ public final class ConfigJson {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
-    /** One stored unit of configuration: a provider, or a top-level section such as {@code plugins}. */
+    /** One stored unit of configuration: a provider, an alias, a governance item, or a section such as {@code plugins}. */
     public record Entity(String kind, String name, JsonNode json, String hash) {
     }
 
@@ -99,43 +119,129 @@ public final class ConfigJson {
         }
         JsonNode copy = root.deepCopy();
         for (JsonNode k : copy.path("governance").path("virtual_keys")) {
-            JsonNode value = k.get("value");
-            if (k.isObject() && value != null && value.isTextual() && !value.textValue().startsWith("env.")
-                    && !value.textValue().startsWith(HASHED) && !value.textValue().isEmpty()) {
-                ((ObjectNode) k).put("value", HASHED + sha256(value.textValue()));
-            }
+            hashValue(k);
         }
         return copy;
     }
 
-    /** Splits a config root into entities; non-object roots and non-object providers yield none for that part. */
+    /** One entity as it is stored: a virtual key with its literal value hashed, anything else as it is. */
+    public static JsonNode forStorage(String kind, JsonNode json) {
+        if (!kind.equals(KIND_VIRTUAL_KEY)) {
+            return json;
+        }
+        JsonNode copy = json.deepCopy();
+        hashValue(copy);
+        return copy;
+    }
+
+    private static void hashValue(JsonNode key) {
+        JsonNode value = key.get("value");
+        if (key.isObject() && value != null && value.isTextual() && !value.textValue().startsWith("env.")
+                && !value.textValue().startsWith(HASHED) && !value.textValue().isEmpty()) {
+            ((ObjectNode) key).put("value", HASHED + sha256(value.textValue()));
+        }
+    }
+
+    /**
+     * Splits a config root into the entities the store keeps, each owned by config.json or by the
+     * management API: one per provider, per alias, per governance list item (by its {@code id}), and one per
+     * other top-level section (the rest of {@code governance} is one). Parts of the wrong shape stay inside
+     * their section, so validation still reports them where the file has them.
+     */
     public static List<Entity> split(JsonNode root) {
         List<Entity> entities = new ArrayList<>();
         for (Map.Entry<String, JsonNode> field : root.properties()) {
-            if (field.getKey().equals("providers") && field.getValue().isObject()) {
-                for (Map.Entry<String, JsonNode> p : field.getValue().properties()) {
-                    entities.add(new Entity(KIND_PROVIDER, p.getKey(), p.getValue(), hash(p.getValue())));
+            String section = field.getKey();
+            JsonNode value = field.getValue();
+            if (section.equals("providers") && value.isObject()) {
+                value.properties().forEach(p -> entities.add(entity(KIND_PROVIDER, p.getKey(), p.getValue())));
+            } else if (section.equals("aliases") && value.isObject()) {
+                value.properties().forEach(a -> entities.add(entity(KIND_ALIAS, a.getKey(), a.getValue())));
+            } else if (section.equals("governance") && value.isObject()) {
+                ObjectNode rest = value.deepCopy();
+                for (Map.Entry<String, String> list : GOVERNANCE_LISTS.entrySet()) {
+                    JsonNode items = rest.get(list.getKey());
+                    if (items != null && items.isArray()) {
+                        rest.remove(list.getKey());
+                        for (int i = 0; i < items.size(); i++) {
+                            JsonNode id = items.get(i).path("id");
+                            entities.add(entity(list.getValue(), id.isTextual() ? id.textValue() : "#" + i, items.get(i)));
+                        }
+                    }
+                }
+                if (!rest.isEmpty()) {
+                    entities.add(entity(KIND_SECTION, section, rest));
                 }
             } else {
-                entities.add(new Entity(KIND_SECTION, field.getKey(), field.getValue(), hash(field.getValue())));
+                entities.add(entity(KIND_SECTION, section, value));
             }
         }
         return entities;
     }
 
-    /** The inverse of {@link #split}: rebuilds a config root from stored entities. */
+    private static Entity entity(String kind, String name, JsonNode json) {
+        return new Entity(kind, name, json, hash(json));
+    }
+
+    /** The inverse of {@link #split}: a config root from entities, list items in the order given. */
     public static JsonNode join(List<Entity> entities) {
         ObjectNode root = MAPPER.createObjectNode();
         ObjectNode providers = MAPPER.createObjectNode();
+        ObjectNode aliases = MAPPER.createObjectNode();
+        ObjectNode governance = null;
+        Map<String, ArrayNode> lists = new LinkedHashMap<>();
         for (Entity e : entities) {
+            String list = LIST_OF_KIND.get(e.kind());
             if (e.kind().equals(KIND_PROVIDER)) {
                 providers.set(e.name(), e.json());
+            } else if (e.kind().equals(KIND_ALIAS)) {
+                aliases.set(e.name(), e.json());
+            } else if (list != null) {
+                lists.computeIfAbsent(list, l -> MAPPER.createArrayNode()).add(e.json());
+            } else if (e.name().equals("governance") && e.json().isObject()) {
+                governance = e.json().deepCopy();
             } else {
                 root.set(e.name(), e.json());
             }
         }
-        root.set("providers", providers);
+        if (!lists.isEmpty()) {
+            governance = governance == null ? MAPPER.createObjectNode() : governance;
+            lists.forEach(governance::set);
+        }
+        if (governance != null) {
+            root.set("governance", governance);
+        }
+        if (!aliases.isEmpty()) {
+            root.set("aliases", aliases);
+        }
+        if (!root.has("providers")) { // a "providers" section is one of the wrong shape, kept for validation to report
+            root.set("providers", providers);
+        }
         return root;
+    }
+
+    /** Where an entity sits in a root built by {@link #join} from {@code entities}: a JSON path prefix. */
+    public static String pathOf(List<Entity> entities, String kind, String name) {
+        if (kind.equals(KIND_PROVIDER)) {
+            return "$.providers." + name;
+        }
+        if (kind.equals(KIND_ALIAS)) {
+            return "$.aliases." + name;
+        }
+        String list = LIST_OF_KIND.get(kind);
+        if (list == null) {
+            return "$." + name;
+        }
+        int index = 0;
+        for (Entity e : entities) {
+            if (e.kind().equals(kind)) {
+                if (e.name().equals(name)) {
+                    return "$.governance." + list + "[" + index + "]";
+                }
+                index++;
+            }
+        }
+        return "$.governance." + list;
     }
 
     public static JsonNode parse(String json) {

@@ -16,6 +16,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -24,7 +27,8 @@ import org.jboss.logging.Logger;
 /**
  * Owns the configuration in force. config.json is read, validated whole, imported into SQLite (only what
  * changed), read back from SQLite and published as an immutable {@link ConfigSnapshot}. An invalid file
- * never replaces a running configuration: it is refused with every reason logged.
+ * never replaces a running configuration: it is refused with every reason logged. The management API's
+ * changes go the same way ({@link #change}): what the file declares is the file's, the rest the API's.
  */
 @ApplicationScoped
 public class ConfigService {
@@ -81,7 +85,7 @@ public class ConfigService {
         } else {
             LOG.warnf("No %s in %s: using the configuration stored in config.db", CONFIG_FILE, configFile.getParent());
         }
-        return publish(fromStore(stored, "config.db"), ImportResult.NONE);
+        return publish(fromStore(stored, "config.db"), "from config.db");
     }
 
     /** Checks config.json and applies it if its content changed. Returns true when a new config was applied. */
@@ -116,39 +120,171 @@ public class ConfigService {
     private ConfigSnapshot apply(byte[] bytes) throws InvalidConfigException {
         String source = configFile.toString();
         JsonNode root = ConfigJson.read(bytes, source);
-        ParsedConfig parsed = ConfigParser.parse(root, source, env);
-        JsonNode stored = ConfigJson.forStorage(root);
+        // The file is validated with the API's entities beside it: a file entity may name an API-created
+        // budget, and a file that would break an API entity is refused like any other invalid file.
+        List<ConfigJson.Entity> candidate = new ArrayList<>(ConfigJson.split(root));
+        List<StoredEntity> stored = store.loadAll();
+        Set<String> declared = new HashSet<>();
+        candidate.forEach(e -> declared.add(e.kind() + "/" + e.name()));
+        for (StoredEntity s : stored) {
+            if (s.origin() == StoredEntity.Origin.API && !declared.contains(s.id())) {
+                candidate.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
+            }
+        }
+        ParsedConfig parsed = ConfigParser.parse(ConfigJson.join(candidate), source, env);
+        JsonNode forStorage = ConfigJson.forStorage(root);
         List<ConfigStore.Incoming> incoming = new ArrayList<>();
-        for (ConfigJson.Entity e : ConfigJson.split(stored)) {
+        for (ConfigJson.Entity e : ConfigJson.split(forStorage)) {
             incoming.add(new ConfigStore.Incoming(e.kind(), e.name(), e.hash(), ConfigJson.canonical(e.json())));
         }
-        String configHash = ConfigJson.hash(stored);
-        ImportResult result = store.importEntities(configHash, incoming, clock.millis());
+        ImportResult result = store.importEntities(ConfigJson.hash(forStorage), incoming, clock.millis());
         ConfigSnapshot snapshot = fromStore(store.loadAll(), source);
         parsed.warnings().forEach(w -> LOG.warn(w));
-        return publish(snapshot, result);
+        snapshot.entities().forEach((id, state) -> {
+            if (state.shadowsApi()) {
+                LOG.warnf("%s is declared by %s, which owns it now; the version created through the management API is kept"
+                        + " but not in force until the file stops declaring it", id, CONFIG_FILE);
+            }
+        });
+        return publish(snapshot, "SQLite import: " + result);
     }
 
+    /**
+     * One change the management API asks for: an entity's new JSON, or its removal ({@code json} null).
+     * {@code bodyPath} is where the entity is in the client's request body ({@code $} for the body itself,
+     * {@code $.budget} for a budget written inline), so problems are reported where the client wrote them.
+     */
+    public record EntityChange(String kind, String name, JsonNode json, String bodyPath) {
+
+        public static EntityChange put(String kind, String name, JsonNode json, String bodyPath) {
+            return new EntityChange(kind, name, json, bodyPath);
+        }
+
+        public static EntityChange remove(String kind, String name) {
+            return new EntityChange(kind, name, null, null);
+        }
+
+        String id() {
+            return kind + "/" + name;
+        }
+    }
+
+    /** A change names an entity config.json declares: the file owns it, and the API may not change it. */
+    public static final class FileOwnedException extends Exception {
+
+        public FileOwnedException(String id) {
+            super(id + " is declared by " + CONFIG_FILE + ", which owns it: change it there", null, false, false);
+        }
+    }
+
+    /**
+     * Applies the management API's changes: checked against ownership, validated with the whole configuration
+     * they would make (the readers config.json goes through, so the messages are the same; a path inside
+     * the changed entity is given relative to it, {@code $.budget_id}), stored in one transaction and
+     * published as a reload would be. Nothing is stored when anything is refused.
+     */
+    public synchronized ConfigSnapshot change(List<EntityChange> changes) throws InvalidConfigException, FileOwnedException {
+        List<StoredEntity> stored = store.loadAll();
+        Map<String, ConfigJson.Entity> effective = new LinkedHashMap<>();
+        Set<String> fileOwned = new HashSet<>();
+        for (StoredEntity s : stored) {
+            if (s.origin() == StoredEntity.Origin.FILE) {
+                fileOwned.add(s.id());
+                effective.put(s.id(), new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
+            } else if (!fileOwned.contains(s.id())) {
+                effective.put(s.id(), new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
+            }
+        }
+        List<ConfigStore.ApiWrite> writes = new ArrayList<>();
+        for (EntityChange c : changes) {
+            if (fileOwned.contains(c.id())) {
+                throw new FileOwnedException(c.id());
+            }
+            if (c.json() == null) {
+                effective.remove(c.id());
+                writes.add(new ConfigStore.ApiWrite(c.kind(), c.name(), null, null));
+            } else {
+                JsonNode kept = ConfigJson.forStorage(c.kind(), c.json());
+                effective.put(c.id(), new ConfigJson.Entity(c.kind(), c.name(), c.json(), ConfigJson.hash(kept)));
+                writes.add(new ConfigStore.ApiWrite(c.kind(), c.name(), ConfigJson.hash(kept), ConfigJson.canonical(kept)));
+            }
+        }
+        List<ConfigJson.Entity> candidate = new ArrayList<>(effective.values());
+        try {
+            ConfigParser.parse(ConfigJson.join(candidate), MANAGEMENT_API, env);
+        } catch (InvalidConfigException e) {
+            throw relative(e, candidate, changes);
+        }
+        store.writeApi(writes, clock.millis());
+        ConfigSnapshot snapshot = fromStore(store.loadAll(), current == null ? MANAGEMENT_API : current.source());
+        return publish(snapshot, "management API: " + changes.stream().map(c -> (c.json() == null ? "removed " : "wrote ") + c.id()).toList());
+    }
+
+    static final String MANAGEMENT_API = "the management API";
+
+    /** The stored JSON of the entity in force under this kind and name (the file's when both have one), or null. */
+    public synchronized StoredEntity stored(String kind, String name) {
+        StoredEntity found = null;
+        for (StoredEntity s : store.loadAll()) {
+            if (s.kind().equals(kind) && s.name().equals(name) && (found == null || s.origin() == StoredEntity.Origin.FILE)) {
+                found = s;
+            }
+        }
+        return found;
+    }
+
+    /** Problems inside a changed entity with their paths in the client's body. */
+    private static InvalidConfigException relative(InvalidConfigException e, List<ConfigJson.Entity> candidate, List<EntityChange> changes) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (ConfigProblem p : e.problems()) {
+            String path = p.path();
+            for (EntityChange c : changes) {
+                String prefix = ConfigJson.pathOf(candidate, c.kind(), c.name());
+                if (c.json() != null && c.bodyPath() != null
+                        && (path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "["))) {
+                    path = c.bodyPath() + path.substring(prefix.length());
+                    break;
+                }
+            }
+            problems.add(new ConfigProblem(path, p.reason()));
+        }
+        return new InvalidConfigException(MANAGEMENT_API, problems);
+    }
+
+    /**
+     * The configuration in force from what is stored: every file entity, and every API entity the file does
+     * not declare (one the file does declare stays stored, shadowed).
+     */
     private ConfigSnapshot fromStore(List<StoredEntity> stored, String source) throws InvalidConfigException {
         List<ConfigJson.Entity> entities = new ArrayList<>();
         Map<String, ConfigSnapshot.EntityState> states = new HashMap<>();
+        Set<String> fileOwned = new HashSet<>();
+        stored.stream().filter(s -> s.origin() == StoredEntity.Origin.FILE).forEach(s -> fileOwned.add(s.id()));
+        Set<String> shadowing = new HashSet<>();
         for (StoredEntity s : stored) {
-            entities.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
-            if (s.kind().equals(ConfigJson.KIND_PROVIDER)) {
-                states.put(s.name(), new ConfigSnapshot.EntityState(s.hash(), Instant.ofEpochMilli(s.importedAtMillis())));
+            if (s.origin() == StoredEntity.Origin.API && fileOwned.contains(s.id())) {
+                shadowing.add(s.id());
             }
+        }
+        for (StoredEntity s : stored) {
+            if (s.origin() == StoredEntity.Origin.API && fileOwned.contains(s.id())) {
+                continue;
+            }
+            entities.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
+            states.put(s.id(), new ConfigSnapshot.EntityState(s.hash(), Instant.ofEpochMilli(s.importedAtMillis()), s.origin(),
+                    shadowing.contains(s.id())));
         }
         JsonNode root = ConfigJson.join(entities);
         ParsedConfig parsed = ConfigParser.parse(root, source, env);
         return new ConfigSnapshot(parsed.config(), ConfigJson.hash(root), clock.instant(), source, states, parsed.warnings());
     }
 
-    private ConfigSnapshot publish(ConfigSnapshot snapshot, ImportResult result) {
+    private ConfigSnapshot publish(ConfigSnapshot snapshot, String what) {
         published.fire(snapshot);
         current = snapshot;
-        LOG.infof("Configuration %s applied from %s: providers %s with %d keys; SQLite import: %s",
+        LOG.infof("Configuration %s applied from %s: providers %s with %d keys; %s",
                 snapshot.configHash().substring(0, 12), snapshot.source(), snapshot.config().providers().keySet(),
-                snapshot.config().providers().values().stream().mapToLong(p -> p.keys().size()).sum(), result);
+                snapshot.config().providers().values().stream().mapToLong(p -> p.keys().size()).sum(), what);
         return snapshot;
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The imported configuration in SQLite. An import compares each entity's hash with the stored one and,
+ * The configuration in SQLite: config.json's entities (table config_entity) and the management API's
+ * (api_entity), kept apart so that neither owner can remove the other's. An import compares each entity's hash with the stored one and,
  * in one transaction, inserts new entities, replaces changed ones, deletes removed ones and leaves
  * unchanged rows untouched. A crash at any point leaves either the old or the new configuration whole.
  */
@@ -78,17 +79,52 @@ public final class ConfigStore {
         });
     }
 
+    /** Every stored entity: the file's in the order they were imported, then the API's in the order they were created. */
     public List<StoredEntity> loadAll() {
         return db.inTransaction(c -> {
             List<StoredEntity> all = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT kind, name, hash, json, imported_at FROM config_entity ORDER BY rowid");
-                    ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    all.add(new StoredEntity(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
+            load(c, "SELECT kind, name, hash, json, imported_at FROM config_entity ORDER BY rowid", StoredEntity.Origin.FILE, all);
+            load(c, "SELECT kind, name, hash, json, updated_at FROM api_entity ORDER BY rowid", StoredEntity.Origin.API, all);
+            return all;
+        });
+    }
+
+    private static void load(Connection c, String sql, StoredEntity.Origin origin, List<StoredEntity> into) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                into.add(new StoredEntity(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), origin));
+            }
+        }
+    }
+
+    /** One write of the management API: an entity's new JSON, or its removal when {@code json} is null. */
+    public record ApiWrite(String kind, String name, String hash, String json) {
+    }
+
+    /** The API's writes, all or none. */
+    public void writeApi(List<ApiWrite> writes, long nowMillis) {
+        db.inTransaction(c -> {
+            try (PreparedStatement put = c.prepareStatement("INSERT INTO api_entity (kind, name, hash, json, created_at, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, name) DO UPDATE SET hash = excluded.hash,"
+                    + " json = excluded.json, updated_at = excluded.updated_at");
+                    PreparedStatement del = c.prepareStatement("DELETE FROM api_entity WHERE kind = ? AND name = ?")) {
+                for (ApiWrite w : writes) {
+                    if (w.json() == null) {
+                        del.setString(1, w.kind());
+                        del.setString(2, w.name());
+                        del.executeUpdate();
+                    } else {
+                        put.setString(1, w.kind());
+                        put.setString(2, w.name());
+                        put.setString(3, w.hash());
+                        put.setString(4, w.json());
+                        put.setLong(5, nowMillis);
+                        put.setLong(6, nowMillis);
+                        put.executeUpdate();
+                    }
                 }
             }
-            return all;
+            return null;
         });
     }
 

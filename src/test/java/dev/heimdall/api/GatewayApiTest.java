@@ -282,13 +282,18 @@ class GatewayApiTest {
     @Test
     void providersApiShowsWhatIsLoadedWithSecretsRedacted() {
         String json = given().get("/api/providers").then().statusCode(200)
-                .body("config_hash", notNullValue())
                 .body("providers.name", hasItems("openai", "deepseek", "vllm"))
-                .body("providers.find { it.name == 'deepseek' }.keys[0].value", equalTo("env.HEIMDALL_TEST_SECRET"))
-                .body("providers.find { it.name == 'openai' }.keys[0].value", equalTo("<redacted>"))
+                .body("providers.find { it.name == 'deepseek' }.keys[0].value.env_var", equalTo("env.HEIMDALL_TEST_SECRET"))
+                .body("providers.find { it.name == 'deepseek' }.keys[0].value.from_env", equalTo(true))
+                .body("providers.find { it.name == 'openai' }.keys[0].value.value",
+                        equalTo("*".repeat(24) + GatewayTestResource.KEY_CANARY.substring(GatewayTestResource.KEY_CANARY.length() - 4)))
                 .body("providers.find { it.name == 'openai' }.network_config.extra_headers.X-Api-Secret", equalTo("<redacted>"))
-                .body("providers.find { it.name == 'openai' }.hash", notNullValue())
-                .body("aliases.smart", equalTo(List.of("openai/gpt-4o", "vllm/shared-model")))
+                .body("providers.find { it.name == 'openai' }.config_hash", notNullValue())
+                .body("providers.find { it.name == 'openai' }.source", equalTo("file"))
+                .extract().asString();
+        json += given().get("/api/config").then().statusCode(200)
+                .body("config_hash", notNullValue())
+                .body("aliases.smart.targets", equalTo(List.of("openai/gpt-4o", "vllm/shared-model")))
                 .body("warnings", hasItem(containsString("telemetry")))
                 .extract().asString();
         for (String secret : List.of(GatewayTestResource.KEY_CANARY, GatewayTestResource.ENV_CANARY,

@@ -58,12 +58,12 @@ class LiveReloadTest {
 
     @Test
     void validChangeAppliesLiveAndInvalidChangeIsRefused() throws Exception {
-        String hashBefore = given().get("/api/providers").jsonPath().getString("config_hash");
+        String hashBefore = given().get("/api/config").jsonPath().getString("config_hash");
         Files.writeString(appDir.resolve("config.json"), withCerebras("brand-new"));
         waitForModels(ids -> ids.contains("cerebras/brand-new"));
         given().contentType("application/json").body("{\"model\": \"cerebras/brand-new\", \"messages\": []}")
                 .post("/v1/chat/completions").then().statusCode(200).header("x-heimdall-provider", "cerebras");
-        String hashAfter = given().get("/api/providers").jsonPath().getString("config_hash");
+        String hashAfter = given().get("/api/config").jsonPath().getString("config_hash");
         assertTrue(!hashBefore.equals(hashAfter));
 
         // The refusal is only worth checking once the watcher has read the invalid file: wait for it to say so.
@@ -74,7 +74,7 @@ class LiveReloadTest {
         String reason = "$.providers: must be an object keyed by provider name";
         GatewayLog.await(mark, "the watcher refusing the invalid file", l -> l.contains(refused) && l.contains(reason));
         given().get("/v1/models").then().body("data.id", hasItem("cerebras/brand-new"));
-        assertEquals(hashAfter, given().get("/api/providers").jsonPath().getString("config_hash"));
+        assertEquals(hashAfter, given().get("/api/config").jsonPath().getString("config_hash"));
         given().get("/q/health/ready").then().statusCode(200);
 
         // The watcher lives on after a refusal: the next valid change applies.

@@ -42,7 +42,9 @@ class SecretsTest {
             }
         }
         for (String path : List.of("/v1/models", "/api/providers", "/q/health/ready", "/health", "/metrics", "/api/logs",
-                "/api/governance/virtual-keys", "/api/governance/budgets", "/api/governance/rate-limits")) {
+                "/api/governance/virtual-keys", "/api/governance/budgets", "/api/governance/rate-limits", "/api/config", "/api/aliases",
+                "/api/providers/openai", "/api/providers/openai/keys", "/api/providers/azure/keys", "/api/providers/anthropic",
+                "/api/governance/virtual-keys/vk-limited", "/q/openapi")) {
             bodies.add(given().get(path).asString());
         }
         Path log = Path.of("target/heimdall-test.log");

@@ -74,7 +74,7 @@ class ConfigServiceTest {
         assertEquals(ConfigJson.sha256("sk-bf-from-env-2".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                 s.config().governance().virtualKeys().get("vk2").valueHash());
         try (var c = new SQLiteDataSource() {{ setUrl("jdbc:sqlite:" + dir.resolve("config.db")); }}.getConnection();
-                var rs = c.createStatement().executeQuery("SELECT json FROM config_entity WHERE name = 'governance'")) {
+                var rs = c.createStatement().executeQuery("SELECT group_concat(json) FROM config_entity WHERE kind = 'virtual_key'")) {
             rs.next();
             String stored = rs.getString(1);
             assertFalse(stored.contains("sk-bf-literal-at-rest-1"), "a literal virtual key is not written to disk: " + stored);
@@ -88,7 +88,7 @@ class ConfigServiceTest {
         Files.writeString(dir.resolve("config.json"), ONE);
         ConfigService service = service(Map.of("KEY", "v"));
         ConfigSnapshot first = service.loadAtStartup();
-        String groqHash = first.providers().get("groq").hash();
+        String groqHash = first.entity("provider", "groq").hash();
         assertFalse(service.reloadIfChanged(), "unchanged file: nothing to do");
 
         Files.writeString(dir.resolve("config.json"), TWO);
@@ -96,7 +96,7 @@ class ConfigServiceTest {
         ConfigSnapshot second = service.current();
         assertTrue(second.config().providers().get("openai").serves("glm-6"));
         assertNotEquals(first.configHash(), second.configHash());
-        assertEquals(groqHash, second.providers().get("groq").hash());
+        assertEquals(groqHash, second.entity("provider", "groq").hash());
 
         Files.writeString(dir.resolve("config.json"), "{\"providers\": [");
         assertFalse(service.reloadIfChanged());

@@ -1,4 +1,4 @@
-package dev.heimdall.api;
+package dev.heimdall.admin;
 
 import dev.heimdall.provider.OpenAiError;
 import dev.heimdall.store.LogEntry;
@@ -31,12 +31,12 @@ public class LogsHandler {
             query = new RequestLogStore.Query(param(ctx, "model"), param(ctx, "provider"), integer(ctx, "status"),
                     instant(ctx, "since"), instant(ctx, "until"), limit(ctx), before(ctx));
         } catch (IllegalArgumentException e) {
-            Responses.error(ctx, OpenAiError.invalidRequest(400, "invalid_query", null, e.getMessage()));
+            Replies.error(ctx, OpenAiError.invalidRequest(400, "invalid_query", null, e.getMessage()));
             return;
         }
         ctx.vertx().executeBlocking(() -> store.page(query), false).onComplete(ar -> {
             if (ar.failed()) {
-                Responses.error(ctx, Responses.toError(ar.cause()));
+                Replies.failure(ctx, ar.cause());
                 return;
             }
             List<LogEntry> rows = ar.result();
@@ -44,7 +44,7 @@ public class LogsHandler {
             rows.forEach(e -> data.add(json(e)));
             JsonObject body = new JsonObject().put("object", "list").put("data", data);
             body.put("next_before", rows.size() == query.limit() ? rows.get(rows.size() - 1).id() : null);
-            Responses.json(ctx, 200, body);
+            Replies.json(ctx, 200, body);
         });
     }
 
@@ -90,7 +90,15 @@ public class LogsHandler {
     }
 
     private static long before(RoutingContext ctx) {
-        Integer before = integer(ctx, "before");
-        return before == null ? 0 : before;
+        String v = param(ctx, "before");
+        try {
+            long before = v == null ? 0 : Long.parseLong(v);
+            if (before >= 0) {
+                return before;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException("'before' must be a log id (the next_before of the previous page)");
     }
 }

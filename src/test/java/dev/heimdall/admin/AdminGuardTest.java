@@ -1,8 +1,8 @@
-package dev.heimdall.api;
+package dev.heimdall.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.heimdall.api.AdminGuard.Decision;
+import dev.heimdall.admin.AdminGuard.Decision;
 import dev.heimdall.config.GovernanceConfig.AdminAuth;
 import dev.heimdall.config.Secret;
 import java.nio.charset.StandardCharsets;

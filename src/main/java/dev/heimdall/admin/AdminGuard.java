@@ -1,4 +1,4 @@
-package dev.heimdall.api;
+package dev.heimdall.admin;
 
 import dev.heimdall.config.ConfigJson;
 import dev.heimdall.config.ConfigService;
@@ -34,12 +34,21 @@ public class AdminGuard {
             case ALLOW -> ctx.next();
             case ASK -> {
                 ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Heimdall admin\", charset=\"UTF-8\"");
-                Responses.error(ctx, new OpenAiError(401, "authentication_error", "admin_auth_required", null,
+                Replies.error(ctx, new OpenAiError(401, "authentication_error", "admin_auth_required", null,
                         "The admin API needs the credentials of governance.auth_config (HTTP Basic)."));
             }
-            case LOOPBACK_ONLY -> Responses.error(ctx, new OpenAiError(403, "permission_error", "admin_api_loopback_only", null,
+            case LOOPBACK_ONLY -> Replies.error(ctx, new OpenAiError(403, "permission_error", "admin_api_loopback_only", null,
                     "No admin credentials are configured (governance.auth_config), so the admin API answers on loopback only;"
                             + " use kubectl port-forward, or configure admin_username and admin_password."));
+        }
+    }
+
+    /** Every answer of the API reads the configuration in force: none is served before start-up has loaded one. */
+    void ready(RoutingContext ctx) {
+        if (configs.current() == null) {
+            Replies.error(ctx, new OpenAiError(503, "server_error", "starting", null, "Heimdall is starting; no configuration is loaded yet."));
+        } else {
+            ctx.next();
         }
     }
 

@@ -1,0 +1,34 @@
+package dev.heimdall.admin;
+
+/** A management API request that cannot be served as asked: its status, code and a message for the caller. */
+final class AdminException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+
+    AdminException(int status, String code, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+    }
+
+    static AdminException notFound(String what) {
+        return new AdminException(404, "not_found", what + " does not exist");
+    }
+
+    static AdminException badRequest(String code, String message) {
+        return new AdminException(400, code, message);
+    }
+
+    static AdminException conflict(String code, String message) {
+        return new AdminException(409, code, message);
+    }
+
+    int status() {
+        return status;
+    }
+
+    String code() {
+        return code;
+    }
+}

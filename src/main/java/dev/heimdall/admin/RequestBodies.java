@@ -1,0 +1,57 @@
+package dev.heimdall.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.heimdall.config.ConfigJson;
+import dev.heimdall.config.InvalidConfigException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+/** The management API's request bodies: one JSON object each, read with config.json's parser (duplicate fields refused). */
+final class RequestBodies {
+
+    private RequestBodies() {
+    }
+
+    static ObjectNode object(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw AdminException.badRequest("invalid_json", "The request needs a JSON object as its body.");
+        }
+        JsonNode node;
+        try {
+            node = ConfigJson.read(body.getBytes(), "the request body");
+        } catch (InvalidConfigException e) {
+            throw AdminException.badRequest("invalid_json", "The body is not valid JSON: " + e.problems().get(0).reason());
+        }
+        if (!node.isObject()) {
+            throw AdminException.badRequest("invalid_json", "The body must be a JSON object.");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** A required, non-blank string field. */
+    static String requiredString(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || !v.isTextual() || v.textValue().isBlank()) {
+            throw AdminException.badRequest("missing_field", "$." + field + " is required (a non-empty string)");
+        }
+        return v.textValue();
+    }
+
+    /** Ids the API creates must be usable in its own URLs. */
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
+
+    /** An optional id field: the client's, else a new UUID. */
+    static String idOrNew(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return java.util.UUID.randomUUID().toString();
+        }
+        if (!v.isTextual() || !ID.matcher(v.textValue()).matches()) {
+            throw AdminException.badRequest("invalid_id", "$." + field + " must be 1 to 128 letters, digits and . _ : @ - (starting with a"
+                    + " letter or digit), so that it can name the entity in a URL");
+        }
+        return v.textValue();
+    }
+}
