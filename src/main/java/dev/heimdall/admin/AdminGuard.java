@@ -3,39 +3,54 @@ package dev.heimdall.admin;
 import dev.heimdall.config.ConfigJson;
 import dev.heimdall.config.ConfigService;
 import dev.heimdall.config.ConfigSnapshot;
+import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.config.GovernanceConfig.AdminAuth;
 import dev.heimdall.provider.OpenAiError;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 
 /**
- * Guards {@code /api/*}: with {@code governance.auth_config} credentials, every request needs them as HTTP
- * Basic; without, only loopback clients are answered (so {@code kubectl port-forward} works and nothing
- * else in the cluster reads the request log). Health and {@code /metrics} are not behind it.
+ * Guards {@code /api/*} and the web UI's data: with {@code governance.auth_config} credentials, every request
+ * needs them, as HTTP Basic or as a session from {@code POST /api/session/login} (the UI's cookie, or
+ * {@code Authorization: Bearer <token>}); without, only loopback clients are answered (so
+ * {@code kubectl port-forward} works and nothing else in the cluster reads the request log). Health and
+ * {@code /metrics} are not behind it.
  */
 @ApplicationScoped
 public class AdminGuard {
 
-    private final ConfigService configs;
+    /** Sent by the web UI: a refusal then carries no Basic challenge, so the browser shows the UI's login, not its own. */
+    static final String UI_HEADER = "X-Heimdall-UI";
 
-    public AdminGuard(ConfigService configs) {
+    private final ConfigService configs;
+    private final Duration sessionTtl;
+    private final LoginThrottle throttle = new LoginThrottle();
+
+    public AdminGuard(ConfigService configs, GatewaySettings settings) {
         this.configs = configs;
+        this.sessionTtl = settings.admin().sessionTtl();
     }
 
     void handle(RoutingContext ctx) {
-        ConfigSnapshot snapshot = configs.current();
-        AdminAuth auth = snapshot == null ? null : snapshot.config().governance().adminAuth();
         SocketAddress remote = ctx.request().remoteAddress();
-        switch (decide(auth, remote == null ? null : remote.hostAddress(), ctx.request().getHeader("Authorization"))) {
+        switch (decide(auth(), remote == null ? null : remote.hostAddress(), ctx.request().getHeader("Authorization"), session(ctx),
+                Instant.now())) {
             case ALLOW -> ctx.next();
             case ASK -> {
-                ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Heimdall admin\", charset=\"UTF-8\"");
+                if (ctx.request().getHeader(UI_HEADER) == null) {
+                    ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Heimdall admin\", charset=\"UTF-8\"");
+                }
                 Replies.error(ctx, new OpenAiError(401, "authentication_error", "admin_auth_required", null,
-                        "The admin API needs the credentials of governance.auth_config (HTTP Basic)."));
+                        "The admin API needs the credentials of governance.auth_config (HTTP Basic, or a session from POST /api/session/login)."));
             }
             case LOOPBACK_ONLY -> Replies.error(ctx, new OpenAiError(403, "permission_error", "admin_api_loopback_only", null,
                     "No admin credentials are configured (governance.auth_config), so the admin API answers on loopback only;"
@@ -52,11 +67,89 @@ public class AdminGuard {
         }
     }
 
+    /** GET /api/session/is-auth-enabled, Bifrost's: whether a login is needed, and whether this caller has a session. */
+    void authState(RoutingContext ctx) {
+        AdminAuth auth = auth();
+        Replies.json(ctx, 200, new JsonObject().put("is_auth_enabled", auth != null)
+                .put("has_valid_token", auth != null && AdminSessions.valid(auth, session(ctx), Instant.now()))
+                .put("auth_type", auth == null ? "none" : "password"));
+    }
+
+    /** POST /api/session/login {@code {"username", "password"}}: a session cookie (and its token, for scripts). */
+    void login(RoutingContext ctx) {
+        AdminAuth auth = auth();
+        if (auth == null) {
+            Replies.error(ctx, new OpenAiError(403, "permission_error", "auth_not_enabled", null,
+                    "No admin credentials are configured (governance.auth_config): there is nothing to log in to."));
+            return;
+        }
+        String client = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
+        if (!throttle.allows(client, Instant.now())) {
+            ctx.response().putHeader("Retry-After", String.valueOf(LoginThrottle.WINDOW.toSeconds()));
+            Replies.error(ctx, new OpenAiError(429, "rate_limit_error", "too_many_logins", null,
+                    "Too many failed logins from this address; wait a few minutes."));
+            return;
+        }
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        String username = body == null ? null : body.getValue("username") instanceof String s ? s : null;
+        String password = body == null ? null : body.getValue("password") instanceof String s ? s : null;
+        if (username == null || password == null || !matches(auth, (username + ":" + password).getBytes(StandardCharsets.UTF_8))) {
+            throttle.failed(client, Instant.now());
+            Replies.error(ctx, new OpenAiError(401, "authentication_error", "invalid_credentials", null, "Invalid username or password."));
+            return;
+        }
+        Instant now = Instant.now();
+        String token = AdminSessions.issue(auth, now, sessionTtl);
+        ctx.response().addCookie(cookie(ctx, token, sessionTtl.toSeconds()));
+        Replies.json(ctx, 200, new JsonObject().put("message", "Login successful").put("token", token)
+                .put("expires_at", now.plus(sessionTtl).toString()));
+    }
+
+    /** Forgets every address's failed logins (tests that guess). */
+    void forgetFailedLogins() {
+        throttle.clear();
+    }
+
+    /** POST /api/session/logout: the cookie is cleared. */
+    void logout(RoutingContext ctx) {
+        ctx.response().addCookie(cookie(ctx, "", 0));
+        Replies.json(ctx, 200, new JsonObject().put("message", "Logout successful"));
+    }
+
+    private static Cookie cookie(RoutingContext ctx, String value, long maxAgeSeconds) {
+        return Cookie.cookie(AdminSessions.COOKIE, value).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
+                .setSecure("https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto")) || ctx.request().isSSL())
+                .setMaxAge(maxAgeSeconds);
+    }
+
+    private AdminAuth auth() {
+        ConfigSnapshot snapshot = configs.current();
+        return snapshot == null ? null : snapshot.config().governance().adminAuth();
+    }
+
+    /** The session token the caller presents: the UI's cookie, or a bearer token a script got from login. */
+    private static String session(RoutingContext ctx) {
+        Cookie cookie = ctx.request().getCookie(AdminSessions.COOKIE);
+        if (cookie != null && !cookie.getValue().isEmpty()) {
+            return cookie.getValue();
+        }
+        String authorization = ctx.request().getHeader("Authorization");
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
+    }
+
     enum Decision { ALLOW, ASK, LOOPBACK_ONLY }
 
-    static Decision decide(AdminAuth auth, String remoteHost, String authorization) {
+    static Decision decide(AdminAuth auth, String remoteHost, String authorization, String session, Instant now) {
         if (auth == null) {
             return isLoopback(remoteHost) ? Decision.ALLOW : Decision.LOOPBACK_ONLY;
+        }
+        if (AdminSessions.valid(auth, session, now)) {
+            return Decision.ALLOW;
         }
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Decision.ASK;
@@ -67,10 +160,14 @@ public class AdminGuard {
         } catch (IllegalArgumentException e) {
             return Decision.ASK;
         }
+        return matches(auth, presented) ? Decision.ALLOW : Decision.ASK;
+    }
+
+    private static boolean matches(AdminAuth auth, byte[] presented) {
         byte[] expected = (auth.username().value() + ":" + auth.password().value()).getBytes(StandardCharsets.UTF_8);
         // Constant time: how long the comparison takes says nothing about how much of it matched.
         return MessageDigest.isEqual(ConfigJson.sha256(presented).getBytes(StandardCharsets.US_ASCII),
-                ConfigJson.sha256(expected).getBytes(StandardCharsets.US_ASCII)) ? Decision.ALLOW : Decision.ASK;
+                ConfigJson.sha256(expected).getBytes(StandardCharsets.US_ASCII));
     }
 
     /**

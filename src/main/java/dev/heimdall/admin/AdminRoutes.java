@@ -33,14 +33,21 @@ public class AdminRoutes {
 
     /** After the inference routes (api.ApiRoutes), which a /v1 request should meet first. */
     void register(@Observes @Priority(Interceptor.Priority.APPLICATION + 100) Router router) {
-        router.route("/api/*").handler(guard::handle);
         router.route("/api/*").handler(guard::ready);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+        // Before the guard: what a client asks to be let in.
+        router.post("/api/session/login").handler(guard::login);
+        router.post("/api/session/logout").handler(guard::logout);
+        router.get("/api/session/is-auth-enabled").handler(guard::authState);
+        router.route("/api/*").handler(guard::handle);
         router.get("/api/config").handler(config::config);
         router.get("/api/aliases").handler(config::aliasList);
         router.put("/api/aliases/:name").handler(config::putAlias);
         router.delete("/api/aliases/:name").handler(config::deleteAlias);
-        router.get("/api/logs").handler(logs::handle);
+        router.get("/api/logs").handler(logs::list);
+        router.get("/api/logs/summary").handler(logs::summary);
+        router.get("/api/logs/stream").handler(logs::stream);
+        router.get("/api/logs/:id").handler(logs::one);
 
         router.get("/api/providers").handler(providers::list);
         router.post("/api/providers").handler(providers::create);

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code GET /api/config}: the configuration in force, where it came from and who owns each entity (the
+ * {@code GET /api/config}: the configuration in force (redacted), where it came from and who owns each entity (the
  * precedence rule: config.json owns what it declares; the API owns the rest, kept across restarts and reloads;
  * an API entity the file also declares is kept but shadowed), and whether API writes reach other replicas.
  * {@code /api/aliases[/{name}]}: Heimdall's aliases, which Bifrost has no API for.
@@ -33,6 +33,10 @@ public class ConfigAdmin {
     }
 
     void config(RoutingContext ctx) {
+        Replies.blocking(ctx, this::configView);
+    }
+
+    private JsonObject configView() {
         ConfigSnapshot snapshot = configs.current();
         JsonObject entities = new JsonObject();
         new TreeMap<>(snapshot.entities()).forEach((id, state) -> entities.put(id, new JsonObject()
@@ -42,7 +46,7 @@ public class ConfigAdmin {
         for (PluginConfig p : snapshot.config().plugins()) {
             plugins.add(new JsonObject().put("name", p.name()).put("enabled", p.enabled()));
         }
-        Replies.json(ctx, 200, new JsonObject()
+        return new JsonObject()
                 .put("config_hash", snapshot.configHash())
                 .put("applied_at", snapshot.appliedAt().toString())
                 .put("config_file", configs.configFile().toString())
@@ -53,7 +57,8 @@ public class ConfigAdmin {
                 .put("entities", entities)
                 .put("aliases", aliases(snapshot))
                 .put("plugins", plugins)
-                .put("warnings", new JsonArray(snapshot.warnings())));
+                .put("warnings", new JsonArray(snapshot.warnings()))
+                .put("effective", new JsonObject(ConfigRedaction.redact(configs.effectiveJson()).toString()));
     }
 
     void aliasList(RoutingContext ctx) {

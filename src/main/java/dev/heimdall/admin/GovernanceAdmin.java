@@ -73,8 +73,8 @@ public class GovernanceAdmin {
         String team = ctx.request().getParam("team_id");
         String customer = ctx.request().getParam("customer_id");
         String search = ctx.request().getParam("search");
-        int limit = number(ctx, "limit", 1000, 1, 1000);
-        int offset = number(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = LogsHandler.number(ctx, "limit", 1000, 1, 1000);
+        int offset = LogsHandler.number(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         Replies.blocking(ctx, () -> {
             List<JsonObject> all = new ArrayList<>();
             for (JsonObject v : all(kind)) {
@@ -255,21 +255,5 @@ public class GovernanceAdmin {
         String needle = search.toLowerCase(Locale.ROOT);
         String name = view.getString("name");
         return view.getString("id").toLowerCase(Locale.ROOT).contains(needle) || name != null && name.toLowerCase(Locale.ROOT).contains(needle);
-    }
-
-    private static int number(RoutingContext ctx, String name, int fallback, int min, int max) {
-        String v = ctx.request().getParam(name);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw AdminException.badRequest("invalid_query", "'" + name + "' must be a whole number from " + min + " to " + max);
     }
 }

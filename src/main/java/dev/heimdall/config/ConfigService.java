@@ -222,6 +222,23 @@ public class ConfigService {
 
     static final String MANAGEMENT_API = "the management API";
 
+    /**
+     * The configuration in force as config.json would write it (env references unresolved, virtual-key
+     * values hashed; literal secrets still in it, so redact before showing), with the owner of each entity.
+     */
+    public synchronized JsonNode effectiveJson() {
+        List<StoredEntity> stored = store.loadAll();
+        Set<String> fileOwned = new HashSet<>();
+        stored.stream().filter(s -> s.origin() == StoredEntity.Origin.FILE).forEach(s -> fileOwned.add(s.id()));
+        List<ConfigJson.Entity> entities = new ArrayList<>();
+        for (StoredEntity s : stored) {
+            if (s.origin() == StoredEntity.Origin.FILE || !fileOwned.contains(s.id())) {
+                entities.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
+            }
+        }
+        return ConfigJson.join(entities);
+    }
+
     /** The stored JSON of the entity in force under this kind and name (the file's when both have one), or null. */
     public synchronized StoredEntity stored(String kind, String name) {
         StoredEntity found = null;

@@ -48,6 +48,16 @@ public interface GatewaySettings {
 
     Governance governance();
 
+    Admin admin();
+
+    /** The management API and the web UI. */
+    interface Admin {
+
+        /** How long a login (the web UI's session) lasts. */
+        @WithDefault("8h")
+        Duration sessionTtl();
+    }
+
     /** Governance's counters (see the README's Governance section). */
     interface Governance {
 

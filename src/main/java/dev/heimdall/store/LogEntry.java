@@ -4,4 +4,9 @@ package dev.heimdall.store;
 public record LogEntry(long id, long timestampMillis, String operation, String requestedModel, String provider, String model,
         String keyName, int status, String errorType, boolean stream, int attempts, double latencyMillis,
         double overheadMillis, Double ttftMillis, Long inputTokens, Long outputTokens, Double costUsd, String virtualKey) {
+
+    public LogEntry withId(long newId) {
+        return new LogEntry(newId, timestampMillis, operation, requestedModel, provider, model, keyName, status, errorType, stream,
+                attempts, latencyMillis, overheadMillis, ttftMillis, inputTokens, outputTokens, costUsd, virtualKey);
+    }
 }

@@ -7,11 +7,42 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The request log in SQLite: batched inserts, filtered pages, retention. */
+/** The request log in SQLite: batched inserts, filtered pages, summaries for charts, retention. */
 public final class RequestLogStore {
 
-    /** Filters for {@link #page}; null means any. */
-    public record Query(String model, String provider, Integer status, Long sinceMillis, Long untilMillis, int limit, long beforeId) {
+    /**
+     * Which rows: each filter null (or empty) means any. {@code models} match the answering or the requested
+     * model; {@code outcome} is an exact status, or {@link #SUCCESS} (below 400) / {@link #ERROR} (400 and up).
+     */
+    public record Filter(List<String> models, List<String> providers, List<String> virtualKeys, Integer outcome, Boolean stream,
+            Long sinceMillis, Long untilMillis) {
+
+        public static final Filter ANY = new Filter(List.of(), List.of(), List.of(), null, null, null, null);
+
+        public Filter {
+            models = models == null ? List.of() : List.copyOf(models);
+            providers = providers == null ? List.of() : List.copyOf(providers);
+            virtualKeys = virtualKeys == null ? List.of() : List.copyOf(virtualKeys);
+        }
+
+        /** Whether a row passes, for rows that never went through SQL (the live feed). */
+        public boolean test(LogEntry e) {
+            return (models.isEmpty() || models.contains(e.model()) || models.contains(e.requestedModel()))
+                    && (providers.isEmpty() || providers.contains(e.provider()))
+                    && (virtualKeys.isEmpty() || virtualKeys.contains(e.virtualKey()))
+                    && (outcome == null || outcome == SUCCESS && e.status() < 400 || outcome == ERROR && e.status() >= 400 || outcome == e.status())
+                    && (stream == null || stream == e.stream())
+                    && (sinceMillis == null || e.timestampMillis() >= sinceMillis) && (untilMillis == null || e.timestampMillis() < untilMillis);
+        }
+    }
+
+    /** {@link Filter#outcome} for every answer below 400. */
+    public static final int SUCCESS = -1;
+    /** {@link Filter#outcome} for every answer of 400 and up (the client's mistakes, refusals and failures). */
+    public static final int ERROR = -2;
+
+    /** A page: newest first, below {@code beforeId} when it is above 0 (a cursor), after skipping {@code offset} rows. */
+    public record Query(Filter filter, int limit, long beforeId, int offset) {
     }
 
     private final Database db;
@@ -20,8 +51,9 @@ public final class RequestLogStore {
         this.db = db;
     }
 
-    public void insert(List<LogEntry> entries) {
-        db.inTransaction(c -> {
+    /** Writes the entries in one transaction; returns them with the ids the database gave them. */
+    public List<LogEntry> insert(List<LogEntry> entries) {
+        return db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO request_log (ts, operation, requested_model, provider, model,"
                     + " key_name, status, error_type, stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens,"
                     + " cost_usd, virtual_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -47,60 +79,158 @@ public final class RequestLogStore {
                 }
                 s.executeBatch();
             }
-            return null;
+            // One writer (RequestLog flushes under a lock) and one transaction: the batch's ids are consecutive.
+            long last;
+            try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+                rs.next();
+                last = rs.getLong(1);
+            }
+            List<LogEntry> written = new ArrayList<>(entries.size());
+            long id = last - entries.size() + 1;
+            for (LogEntry e : entries) {
+                written.add(e.withId(id++));
+            }
+            return written;
         });
     }
 
-    /** Newest first; {@code beforeId} pages backwards (0 for the first page). */
+    /** Newest first. */
     public List<LogEntry> page(Query q) {
-        StringBuilder sql = new StringBuilder("SELECT id, ts, operation, requested_model, provider, model, key_name, status, error_type,"
-                + " stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens, cost_usd, virtual_key FROM request_log"
-                + " WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM request_log WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        if (q.model() != null) {
-            sql.append(" AND (model = ? OR requested_model = ?)");
-            args.add(q.model());
-            args.add(q.model());
-        }
-        if (q.provider() != null) {
-            sql.append(" AND provider = ?");
-            args.add(q.provider());
-        }
-        if (q.status() != null) {
-            sql.append(" AND status = ?");
-            args.add(q.status());
-        }
-        if (q.sinceMillis() != null) {
-            sql.append(" AND ts >= ?");
-            args.add(q.sinceMillis());
-        }
-        if (q.untilMillis() != null) {
-            sql.append(" AND ts < ?");
-            args.add(q.untilMillis());
-        }
+        where(q.filter(), sql, args);
         if (q.beforeId() > 0) {
             sql.append(" AND id < ?");
             args.add(q.beforeId());
         }
-        sql.append(" ORDER BY id DESC LIMIT ?");
+        sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
         args.add(q.limit());
+        args.add(q.offset());
         return db.inTransaction(c -> {
             List<LogEntry> out = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    s.setObject(i + 1, args.get(i));
-                }
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new LogEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9), rs.getInt(10) == 1, rs.getInt(11),
-                                rs.getDouble(12), rs.getDouble(13), nullableDouble(rs, 14), nullableLong(rs, 15), nullableLong(rs, 16),
-                                nullableDouble(rs, 17), rs.getString(18)));
-                    }
+            try (PreparedStatement s = prepare(c, sql.toString(), args); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(entry(rs));
                 }
             }
             return out;
         });
+    }
+
+    /** One row, or null. */
+    public LogEntry byId(long id) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = prepare(c, "SELECT " + COLUMNS + " FROM request_log WHERE id = ?", List.of(id));
+                    ResultSet rs = s.executeQuery()) {
+                return rs.next() ? entry(rs) : null;
+            }
+        });
+    }
+
+    /** How many rows pass the filter. */
+    public long count(Filter filter) {
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM request_log WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        where(filter, sql, args);
+        return db.inTransaction(c -> {
+            try (PreparedStatement s = prepare(c, sql.toString(), args); ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    /**
+     * The rows of the filter aggregated per time bucket of {@code bucketMillis} and, when {@code groupBy} names
+     * a column ({@code model}, {@code provider}, {@code virtual_key}), per group: counts, tokens, cost and a
+     * latency histogram over {@link LogSummary#LATENCY_BOUNDS_MS}, from which percentiles are read. One SQL
+     * pass, whatever the number of rows; nothing but aggregates leaves the database.
+     */
+    public List<LogSummary.Cell> summary(Filter filter, long bucketMillis, String groupBy) {
+        String group = switch (groupBy == null ? "" : groupBy) {
+            case "model" -> "coalesce(model, requested_model)";
+            case "provider" -> "provider";
+            case "virtual_key" -> "virtual_key";
+            default -> "NULL";
+        };
+        StringBuilder latencyClass = new StringBuilder("CASE");
+        double[] bounds = LogSummary.LATENCY_BOUNDS_MS;
+        for (int i = 0; i < bounds.length; i++) {
+            latencyClass.append(" WHEN latency_ms <= ").append(bounds[i]).append(" THEN ").append(i);
+        }
+        latencyClass.append(" ELSE ").append(bounds.length).append(" END");
+        StringBuilder sql = new StringBuilder("SELECT (ts / ?) * ?, " + group + ", " + latencyClass + ", count(*),"
+                + " sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END), sum(coalesce(input_tokens, 0)), sum(coalesce(output_tokens, 0)),"
+                + " sum(coalesce(cost_usd, 0)), sum(latency_ms) FROM request_log WHERE 1 = 1");
+        List<Object> args = new ArrayList<>(List.of(bucketMillis, bucketMillis));
+        where(filter, sql, args);
+        sql.append(" GROUP BY 1, 2, 3");
+        return db.inTransaction(c -> {
+            List<LogSummary.Cell> out = new ArrayList<>();
+            try (PreparedStatement s = prepare(c, sql.toString(), args); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LogSummary.Cell(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                            rs.getLong(7), rs.getDouble(8), rs.getDouble(9)));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static final String COLUMNS = "id, ts, operation, requested_model, provider, model, key_name, status, error_type,"
+            + " stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens, cost_usd, virtual_key";
+
+    private static LogEntry entry(ResultSet rs) throws SQLException {
+        return new LogEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9), rs.getInt(10) == 1, rs.getInt(11),
+                rs.getDouble(12), rs.getDouble(13), nullableDouble(rs, 14), nullableLong(rs, 15), nullableLong(rs, 16),
+                nullableDouble(rs, 17), rs.getString(18));
+    }
+
+    private static void where(Filter f, StringBuilder sql, List<Object> args) {
+        if (!f.models().isEmpty()) {
+            sql.append(" AND (model IN ").append(marks(f.models().size())).append(" OR requested_model IN ").append(marks(f.models().size())).append(')');
+            args.addAll(f.models());
+            args.addAll(f.models());
+        }
+        in(sql, args, "provider", f.providers());
+        in(sql, args, "virtual_key", f.virtualKeys());
+        if (f.outcome() != null) {
+            sql.append(f.outcome() == SUCCESS ? " AND status < 400" : f.outcome() == ERROR ? " AND status >= 400" : " AND status = ?");
+            if (f.outcome() >= 0) {
+                args.add(f.outcome());
+            }
+        }
+        if (f.stream() != null) {
+            sql.append(" AND stream = ?");
+            args.add(f.stream() ? 1 : 0);
+        }
+        if (f.sinceMillis() != null) {
+            sql.append(" AND ts >= ?");
+            args.add(f.sinceMillis());
+        }
+        if (f.untilMillis() != null) {
+            sql.append(" AND ts < ?");
+            args.add(f.untilMillis());
+        }
+    }
+
+    private static void in(StringBuilder sql, List<Object> args, String column, List<String> values) {
+        if (!values.isEmpty()) {
+            sql.append(" AND ").append(column).append(" IN ").append(marks(values.size()));
+            args.addAll(values);
+        }
+    }
+
+    private static String marks(int n) {
+        return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+    }
+
+    private static PreparedStatement prepare(java.sql.Connection c, String sql, List<Object> args) throws SQLException {
+        PreparedStatement s = c.prepareStatement(sql);
+        for (int i = 0; i < args.size(); i++) {
+            s.setObject(i + 1, args.get(i));
+        }
+        return s;
     }
 
     public int deleteOlderThan(long cutoffMillis) {

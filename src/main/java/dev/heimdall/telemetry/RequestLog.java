@@ -6,12 +6,14 @@ import dev.heimdall.config.GatewaySettings;
 import dev.heimdall.exchange.AttemptRecord;
 import dev.heimdall.exchange.Exchange;
 import dev.heimdall.store.LogEntry;
+import dev.heimdall.store.LoggedRequests;
 import dev.heimdall.store.RequestLogStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -25,7 +27,8 @@ import org.jboss.logging.Logger;
  * The request log: each finished request becomes a row in SQLite, written in batches by a worker every
  * 100 ms. The queue is bounded: in a burst beyond it entries are dropped and counted
  * ({@code heimdall_request_log_dropped_total}), so memory stays flat and no request ever waits on SQLite.
- * Rows older than {@code client.log_retention_days} are deleted hourly.
+ * Rows older than {@code client.log_retention_days} are deleted hourly. Each written batch is fired as
+ * {@link LoggedRequests} for the live feed, from the writer's thread, never from a request's.
  */
 @Singleton
 public class RequestLog {
@@ -34,6 +37,7 @@ public class RequestLog {
     private static final int BATCH = 500;
 
     private final RequestLogStore store;
+    private final Event<LoggedRequests> logged;
     private final ConfigService configs;
     private final Vertx vertx;
     private final BlockingQueue<LogEntry> queue;
@@ -41,8 +45,10 @@ public class RequestLog {
     private long flushTimer = -1;
     private long retentionTimer = -1;
 
-    public RequestLog(RequestLogStore store, ConfigService configs, Vertx vertx, GatewaySettings settings, MeterRegistry registry) {
+    public RequestLog(RequestLogStore store, ConfigService configs, Vertx vertx, GatewaySettings settings, MeterRegistry registry,
+            Event<LoggedRequests> logged) {
         this.store = store;
+        this.logged = logged;
         this.configs = configs;
         this.vertx = vertx;
         this.queue = new ArrayBlockingQueue<>(settings.requestLogQueueSize());
@@ -90,12 +96,16 @@ public class RequestLog {
     public synchronized void flush() {
         List<LogEntry> batch = new ArrayList<>(BATCH);
         while (queue.drainTo(batch, BATCH) > 0) {
+            List<LogEntry> written = null;
             try {
-                store.insert(batch);
+                written = store.insert(batch);
             } catch (RuntimeException e) {
                 LOG.warnf("Could not write %d request-log entries: %s", batch.size(), e.getMessage());
             }
             batch.clear();
+            if (written != null) {
+                logged.fire(new LoggedRequests(written));
+            }
         }
     }
 

@@ -126,6 +126,12 @@ class ManagementApiTest {
         JsonObject config = json(given().get("/api/config"), 200);
         assertEquals("file", config.getJsonObject("entities").getJsonObject("virtual_key/vk-limited").getString("source"));
         assertFalse(config.getJsonObject("config_store").getBoolean("shared_across_replicas"));
+        JsonObject effective = config.getJsonObject("effective");
+        assertEquals("<redacted>", effective.getJsonObject("providers").getJsonObject("openai").getJsonArray("keys").getJsonObject(0)
+                .getString("value"));
+        assertEquals("env.HEIMDALL_TEST_SECRET", effective.getJsonObject("providers").getJsonObject("deepseek").getJsonArray("keys")
+                .getJsonObject(0).getString("value"), "a reference is shown: it names the variable");
+        assertEquals(7, effective.getJsonObject("governance").getJsonArray("virtual_keys").size());
     }
 
     @Test
