@@ -35,6 +35,8 @@ public class AdminRoutes {
     void register(@Observes @Priority(Interceptor.Priority.APPLICATION + 100) Router router) {
         router.route("/api/*").handler(guard::ready);
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+        router.post("/api/*").handler(RequestBodies::requireJson);
+        router.put("/api/*").handler(RequestBodies::requireJson);
         // Before the guard: what a client asks to be let in.
         router.post("/api/session/login").handler(guard::login);
         router.post("/api/session/logout").handler(guard::logout);

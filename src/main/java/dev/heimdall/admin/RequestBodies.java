@@ -13,6 +13,7 @@ final class RequestBodies {
     private RequestBodies() {
     }
 
+    /** The body as a JSON object (its type was checked by {@link #requireJson}). */
     static ObjectNode object(RoutingContext ctx) {
         Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
@@ -28,6 +29,21 @@ final class RequestBodies {
             throw AdminException.badRequest("invalid_json", "The body must be a JSON object.");
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * Every POST and PUT must say {@code Content-Type: application/json}, with a body or without: a browser sends
+     * that type cross-site only after a CORS preflight the gateway never grants, so a page elsewhere cannot
+     * submit a form (text/plain, urlencoded) riding on Basic credentials the browser holds for the admin API.
+     */
+    static void requireJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            Replies.error(ctx, new dev.heimdall.provider.OpenAiError(415, "invalid_request_error", "unsupported_media_type", null,
+                    "Send the request as Content-Type: application/json (a body, when one is needed, is a JSON object)."));
+            return;
+        }
+        ctx.next();
     }
 
     /** A required, non-blank string field. */

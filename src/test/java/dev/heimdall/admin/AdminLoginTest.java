@@ -83,7 +83,7 @@ class AdminLoginTest {
         assertEquals(200, given().header("Authorization", "Bearer " + ok.jsonPath().getString("token")).get("/api/config").statusCode());
         assertTrue(given().cookie(AdminSessions.COOKIE, cookie).get("/api/session/is-auth-enabled").jsonPath().getBoolean("has_valid_token"));
 
-        Response out = given().cookie(AdminSessions.COOKIE, cookie).post("/api/session/logout");
+        Response out = given().contentType(ContentType.JSON).cookie(AdminSessions.COOKIE, cookie).post("/api/session/logout");
         assertEquals(200, out.statusCode());
         assertTrue(out.header("Set-Cookie").contains("Max-Age=0"), out.header("Set-Cookie"));
         assertEquals(401, given().cookie(AdminSessions.COOKIE, "forged.123.abc").get("/api/providers").statusCode());

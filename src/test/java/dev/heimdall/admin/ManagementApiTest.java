@@ -116,6 +116,8 @@ class ManagementApiTest {
         error(given().get("/api/governance/virtual-keys?limit=0"), 400, "invalid_query");
         error(given().get("/api/governance/widgets"), 404, "unknown_url");
         error(put("/api/providers/openai", "{\"keys\": [{\"value\": \"x\"}]}"), 400, "keys_not_accepted");
+        error(given().contentType("text/plain").body("{\"name\": \"csrf\"}").post("/api/governance/teams"), 415, "unsupported_media_type");
+        error(given().post("/api/governance/virtual-keys/vk-limited/rotate"), 415, "unsupported_media_type");
     }
 
     @Test

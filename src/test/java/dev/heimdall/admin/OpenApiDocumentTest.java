@@ -58,7 +58,9 @@ class OpenApiDocumentTest {
         Matcher literal = LITERAL_ROUTE.matcher(routesSource);
         while (literal.find()) {
             understood++;
-            routes.add(operation(literal.group(1), literal.group(2)));
+            if (!literal.group(2).endsWith("/*")) { // a filter on every path below (the JSON content-type check), not an endpoint
+                routes.add(operation(literal.group(1), literal.group(2)));
+            }
         }
         Matcher base = KIND_BASE.matcher(routesSource);
         assertTrue(base.find(), "AdminRoutes builds the governance routes from \"<prefix>\" + kind.path");
