@@ -42,10 +42,23 @@ public class AdminGuard {
 
     void handle(RoutingContext ctx) {
         SocketAddress remote = ctx.request().remoteAddress();
-        switch (decide(auth(), remote == null ? null : remote.hostAddress(), ctx.request().getHeader("Authorization"), session(ctx),
-                Instant.now())) {
+        String client = remote == null ? "" : remote.hostAddress();
+        String authorization = ctx.request().getHeader("Authorization");
+        boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
+        if (basic && !throttle.allows(client, Instant.now())) {
+            tooMany(ctx);
+            return;
+        }
+        Cookie cookie = ctx.request().getCookie(AdminSessions.COOKIE);
+        // The authority, not the Host header: an HTTP/2 request names its host in :authority.
+        var authority = ctx.request().authority();
+        Caller caller = new Caller(client, authority == null ? null : authority.host(), authorization, cookie == null ? null : cookie.getValue());
+        switch (decide(auth(), caller, Instant.now())) {
             case ALLOW -> ctx.next();
             case ASK -> {
+                if (basic) {
+                    throttle.failed(client, Instant.now()); // Basic on any path is a guess too, as a login is
+                }
                 if (ctx.request().getHeader(UI_HEADER) == null) {
                     ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Heimdall admin\", charset=\"UTF-8\"");
                 }
@@ -53,8 +66,8 @@ public class AdminGuard {
                         "The admin API needs the credentials of governance.auth_config (HTTP Basic, or a session from POST /api/session/login)."));
             }
             case LOOPBACK_ONLY -> Replies.error(ctx, new OpenAiError(403, "permission_error", "admin_api_loopback_only", null,
-                    "No admin credentials are configured (governance.auth_config), so the admin API answers on loopback only;"
-                            + " use kubectl port-forward, or configure admin_username and admin_password."));
+                    "No admin credentials are configured (governance.auth_config), so the admin API answers on loopback only, to"
+                            + " requests for localhost; use kubectl port-forward, or configure admin_username and admin_password."));
         }
     }
 
@@ -70,8 +83,10 @@ public class AdminGuard {
     /** GET /api/session/is-auth-enabled, Bifrost's: whether a login is needed, and whether this caller has a session. */
     void authState(RoutingContext ctx) {
         AdminAuth auth = auth();
+        Cookie cookie = ctx.request().getCookie(AdminSessions.COOKIE);
+        Caller caller = new Caller(null, null, ctx.request().getHeader("Authorization"), cookie == null ? null : cookie.getValue());
         Replies.json(ctx, 200, new JsonObject().put("is_auth_enabled", auth != null)
-                .put("has_valid_token", auth != null && AdminSessions.valid(auth, session(ctx), Instant.now()))
+                .put("has_valid_token", auth != null && caller.hasSession(auth, Instant.now()))
                 .put("auth_type", auth == null ? "none" : "password"));
     }
 
@@ -85,9 +100,7 @@ public class AdminGuard {
         }
         String client = ctx.request().remoteAddress() == null ? "" : ctx.request().remoteAddress().hostAddress();
         if (!throttle.allows(client, Instant.now())) {
-            ctx.response().putHeader("Retry-After", String.valueOf(LoginThrottle.WINDOW.toSeconds()));
-            Replies.error(ctx, new OpenAiError(429, "rate_limit_error", "too_many_logins", null,
-                    "Too many failed logins from this address; wait a few minutes."));
+            tooMany(ctx);
             return;
         }
         JsonObject body;
@@ -108,6 +121,12 @@ public class AdminGuard {
         ctx.response().addCookie(cookie(ctx, token, sessionTtl.toSeconds()));
         Replies.json(ctx, 200, new JsonObject().put("message", "Login successful").put("token", token)
                 .put("expires_at", now.plus(sessionTtl).toString()));
+    }
+
+    private static void tooMany(RoutingContext ctx) {
+        ctx.response().putHeader("Retry-After", String.valueOf(LoginThrottle.WINDOW.toSeconds()));
+        Replies.error(ctx, new OpenAiError(429, "rate_limit_error", "too_many_logins", null,
+                "Too many failed logins from this address; wait a few minutes."));
     }
 
     /** Forgets every address's failed logins (tests that guess). */
@@ -132,25 +151,28 @@ public class AdminGuard {
         return snapshot == null ? null : snapshot.config().governance().adminAuth();
     }
 
-    /** The session token the caller presents: the UI's cookie, or a bearer token a script got from login. */
-    private static String session(RoutingContext ctx) {
-        Cookie cookie = ctx.request().getCookie(AdminSessions.COOKIE);
-        if (cookie != null && !cookie.getValue().isEmpty()) {
-            return cookie.getValue();
+    /**
+     * What a request presents: its address, the host name it asked for (without the port), its Authorization header and the UI's
+     * session cookie. A session may come as the cookie or as a bearer token; either valid one will do.
+     */
+    record Caller(String remoteHost, String host, String authorization, String cookie) {
+
+        boolean hasSession(AdminAuth auth, Instant now) {
+            String bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
+            return AdminSessions.valid(auth, cookie, now) || AdminSessions.valid(auth, bearer, now);
         }
-        String authorization = ctx.request().getHeader("Authorization");
-        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).strip() : null;
     }
 
     enum Decision { ALLOW, ASK, LOOPBACK_ONLY }
 
-    static Decision decide(AdminAuth auth, String remoteHost, String authorization, String session, Instant now) {
+    static Decision decide(AdminAuth auth, Caller caller, Instant now) {
         if (auth == null) {
-            return isLoopback(remoteHost) ? Decision.ALLOW : Decision.LOOPBACK_ONLY;
+            return isLoopback(caller.remoteHost()) && isLocalName(caller.host()) ? Decision.ALLOW : Decision.LOOPBACK_ONLY;
         }
-        if (AdminSessions.valid(auth, session, now)) {
+        if (caller.hasSession(auth, now)) {
             return Decision.ALLOW;
         }
+        String authorization = caller.authorization();
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Decision.ASK;
         }
@@ -168,6 +190,16 @@ public class AdminGuard {
         // Constant time: how long the comparison takes says nothing about how much of it matched.
         return MessageDigest.isEqual(ConfigJson.sha256(presented).getBytes(StandardCharsets.US_ASCII),
                 ConfigJson.sha256(expected).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * A request for localhost: what {@code kubectl port-forward} sends. Checked besides the address because a
+     * page a browser loaded from elsewhere can rebind its own name to 127.0.0.1 (its Host stays that name),
+     * and because a sidecar proxy (Linkerd, an nginx in the pod) connects from loopback for every caller,
+     * who ask for the Service's name.
+     */
+    private static boolean isLocalName(String host) {
+        return host != null && (host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("::1"));
     }
 
     /**

@@ -8,13 +8,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Sessions of the web UI (and of scripts that log in, as Bifrost's do): a signed token, not a server-side
  * record, so every replica behind the Service accepts it without sharing state. The token says who and
- * until when, signed with a key derived from the admin credentials in force: changing the password ends
- * every session at once. Logging out clears the browser's cookie; a copied token stays valid until it
+ * until when, signed with a key derived (slowly, PBKDF2) from the admin credentials in force: changing the
+ * password ends every session at once. Logging out clears the browser's cookie; a copied token stays valid until it
  * expires, which is why sessions are short ({@code heimdall.admin.session-ttl}).
  */
 final class AdminSessions {
@@ -63,16 +65,38 @@ final class AdminSessions {
         return Instant.ofEpochSecond(Long.parseLong(payload.substring(payload.indexOf('.') + 1)));
     }
 
+    /** The signing key of the credentials last seen: deriving it is slow on purpose, so it is done once per password. */
+    private record SigningKey(byte[] credentials, byte[] key) {
+    }
+
+    private static volatile SigningKey cached;
+
     private static byte[] sign(AdminAuth auth, String payload) {
         try {
-            byte[] key = MessageDigest.getInstance("SHA-256").digest(("heimdall-admin-session\0" + auth.username().value() + "\0"
-                    + auth.password().value()).getBytes(StandardCharsets.UTF_8));
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key(auth), "HmacSHA256"));
             return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is part of every JVM", e);
         }
+    }
+
+    /**
+     * PBKDF2 of the credentials (210,000 rounds, OWASP's figure for HMAC-SHA256): a leaked token then lets
+     * nobody test password guesses at hash speed, offline, against its signature.
+     */
+    private static byte[] key(AdminAuth auth) throws GeneralSecurityException {
+        byte[] credentials = MessageDigest.getInstance("SHA-256").digest((auth.username().value() + "\0" + auth.password().value())
+                .getBytes(StandardCharsets.UTF_8));
+        SigningKey known = cached;
+        if (known != null && MessageDigest.isEqual(known.credentials(), credentials)) {
+            return known.key();
+        }
+        char[] secret = (auth.username().value() + "\0" + auth.password().value()).toCharArray();
+        byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new PBEKeySpec(secret, "heimdall-admin-session".getBytes(StandardCharsets.UTF_8), 210_000, 256)).getEncoded();
+        cached = new SigningKey(credentials, key);
+        return key;
     }
 
     private static String encode(byte[] bytes) {

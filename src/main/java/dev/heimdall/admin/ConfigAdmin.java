@@ -69,7 +69,7 @@ public class ConfigAdmin {
     void putAlias(RoutingContext ctx) {
         String name = ctx.pathParam("name");
         ObjectNode body = RequestBodies.object(ctx);
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             JsonNode targets = body.get("targets");
             if (targets == null) {
                 throw AdminException.badRequest("missing_field", "$.targets is required: \"provider/model\" or a list of them, tried in order");
@@ -81,7 +81,7 @@ public class ConfigAdmin {
 
     void deleteAlias(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             if (!configs.current().config().aliases().containsKey(name)) {
                 throw AdminException.notFound("Alias \"" + name + "\"");
             }

@@ -3,50 +3,47 @@ package dev.heimdall.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heimdall.config.Secret;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * The configuration in force with every secret replaced, for showing: provider key values, header values
- * (providers' {@code extra_headers}, plugins' {@code headers}), virtual-key values and the admin password.
- * An {@code env.NAME} reference stays: it names a variable and is how an operator finds the secret.
+ * The configuration in force with every secret replaced, for showing. By name, not by place: config.json may
+ * carry sections Heimdall does not act on (Bifrost's proxy, vault and store settings, other plugins) and their
+ * secrets must not show either. Every text under a field whose name says secret ({@code value},
+ * {@code password}, {@code token}, {@code *_key}, {@code credentials}…) and every header value is replaced; an
+ * {@code env.NAME} reference stays: it names a variable and is how an operator finds the secret.
  */
 final class ConfigRedaction {
+
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            "value|key|(.*_)?token|(.*_)?api_?key|.*(password|secret|credential|access_key|encryption|private|cert_pem).*|dsn|connection_string");
+    private static final Pattern HEADERS = Pattern.compile(".*headers");
 
     private ConfigRedaction() {
     }
 
     static JsonNode redact(JsonNode config) {
         JsonNode copy = config.deepCopy();
-        for (JsonNode provider : copy.path("providers")) {
-            for (JsonNode key : provider.path("keys")) {
-                hide(key, "value");
-                JsonNode azure = key.path("azure_key_config");
-                hide(azure, "client_secret");
-            }
-            hideAll(provider.path("network_config").path("extra_headers"));
-        }
-        for (JsonNode plugin : copy.path("plugins")) {
-            hideAll(plugin.path("config").path("headers"));
-        }
-        for (JsonNode key : copy.path("governance").path("virtual_keys")) {
-            hide(key, "value");
-        }
-        hide(copy.path("governance").path("auth_config"), "admin_password");
+        walk(copy, false);
         return copy;
     }
 
-    private static void hideAll(JsonNode object) {
-        if (object.isObject()) {
-            object.fieldNames().forEachRemaining(name -> hide(object, name));
-        }
-    }
-
-    private static void hide(JsonNode parent, String field) {
-        if (!parent.isObject()) {
-            return;
-        }
-        JsonNode v = parent.get(field);
-        if (v != null && !(v.isTextual() && v.textValue().startsWith("env.")) && !v.isNull()) {
-            ((ObjectNode) parent).put(field, Secret.REDACTED);
+    private static void walk(JsonNode node, boolean secret) {
+        if (node.isObject()) {
+            ObjectNode object = (ObjectNode) node;
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                String name = field.getKey().toLowerCase(Locale.ROOT);
+                boolean hidden = secret || SECRET_NAME.matcher(name).matches() || HEADERS.matcher(name).matches();
+                JsonNode v = field.getValue();
+                if (v.isValueNode() && hidden && !v.isNull() && !v.isBoolean() && !(v.isTextual() && v.textValue().startsWith("env."))) {
+                    object.put(field.getKey(), Secret.REDACTED);
+                } else {
+                    walk(v, hidden && !v.isArray() || HEADERS.matcher(name).matches());
+                }
+            }
+        } else if (node.isArray()) {
+            node.forEach(item -> walk(item, secret));
         }
     }
 }

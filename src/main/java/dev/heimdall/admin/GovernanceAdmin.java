@@ -97,7 +97,7 @@ public class GovernanceAdmin {
 
     void create(RoutingContext ctx, Kind kind) {
         ObjectNode body = RequestBodies.object(ctx);
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             String id = RequestBodies.idOrNew(body, "id");
             if (view(kind, id) != null || configs.stored(kind.kind, id) != null) {
                 throw AdminException.conflict("already_exists", kind.label + " \"" + id + "\" already exists; PUT changes it");
@@ -119,7 +119,7 @@ public class GovernanceAdmin {
     void update(RoutingContext ctx, Kind kind) {
         String id = ctx.pathParam("id");
         ObjectNode body = RequestBodies.object(ctx);
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             ObjectNode merged = storedApiEntity(kind, id);
             for (var field : body.properties()) {
                 String name = field.getKey();
@@ -145,7 +145,7 @@ public class GovernanceAdmin {
 
     void delete(RoutingContext ctx, Kind kind) {
         String id = ctx.pathParam("id");
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             existing(kind, id);
             List<EntityChange> changes = new ArrayList<>();
             changes.add(EntityChange.remove(kind.kind, id));
@@ -161,7 +161,7 @@ public class GovernanceAdmin {
     void rotate(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         ObjectNode body = ctx.body().length() <= 0 ? null : RequestBodies.object(ctx);
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             ObjectNode stored = storedApiEntity(Kind.VIRTUAL_KEY, id);
             if (body != null && body.has("value")) {
                 stored.set("value", body.get("value"));
@@ -177,7 +177,10 @@ public class GovernanceAdmin {
     private void write(Kind kind, String id, ObjectNode entity) throws Exception {
         List<EntityChange> changes = new ArrayList<>();
         if (kind.ownerField != null) {
-            InlineLimits.extract(entity, id, kind.ownerField, configs.current(), views.policies().config(), changes);
+            InlineLimits.extract(entity, id, kind.ownerField, configs.current(), views.policies().config(), (k, name) -> {
+                StoredEntity s = configs.stored(k, name);
+                return s == null || s.origin() == StoredEntity.Origin.FILE ? null : ConfigJson.parse(s.json());
+            }, changes);
         }
         changes.add(0, EntityChange.put(kind.kind, id, entity, "$"));
         configs.change(changes);

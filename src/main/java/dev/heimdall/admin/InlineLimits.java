@@ -12,14 +12,15 @@ import dev.heimdall.store.StoredEntity;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * Bifrost's management API writes an owner's budgets and rate limit inline ({@code "budget": {...}},
  * {@code "budgets": [...]}, {@code "rate_limit": {...}}); Heimdall's configuration keeps them as entities of
  * their own, as config.json does. This turns the one into the other: the inline rate limit becomes
- * {@code <owner id>-rate-limit}, named by the owner's {@code rate_limit_id}; each inline budget becomes
- * {@code <owner id>-budget[-n]}, naming its owner. Written inline again, they replace the owner's API-owned
- * budgets; written as {@code null}, they are removed.
+ * {@code <vk|team|customer>-<owner id>-rate-limit}, named by the owner's {@code rate_limit_id}; each inline
+ * budget becomes {@code <vk|team|customer>-<owner id>-budget[-n]}, naming its owner. Written inline again, each
+ * changes by the fields sent and budgets not sent again go; written as {@code null}, they are removed.
  */
 final class InlineLimits {
 
@@ -28,12 +29,12 @@ final class InlineLimits {
 
     /** Moves the inline limits out of {@code owner} into changes; {@code ownerField} is the budget's owner field ({@code team_id}…). */
     static void extract(ObjectNode owner, String ownerId, String ownerField, ConfigSnapshot snapshot, GovernanceConfig g,
-            List<EntityChange> changes) {
+            BiFunction<String, String, JsonNode> stored, List<EntityChange> changes) {
         if (owner.has("rate_limit")) {
             JsonNode inline = owner.remove("rate_limit");
-            String id = ownerId + "-rate-limit";
+            String id = prefix(ownerField, ownerId) + "-rate-limit";
             if (inline.isObject()) {
-                ObjectNode rateLimit = ((ObjectNode) inline).deepCopy().put("id", id);
+                ObjectNode rateLimit = merged(stored.apply(ConfigJson.KIND_RATE_LIMIT, id), (ObjectNode) inline).put("id", id);
                 changes.add(EntityChange.put(ConfigJson.KIND_RATE_LIMIT, id, rateLimit, "$.rate_limit"));
                 owner.put("rate_limit_id", id);
             } else if (inline.isNull()) {
@@ -66,8 +67,9 @@ final class InlineLimits {
                 if (!budgets.get(i).isObject()) {
                     throw AdminException.badRequest("invalid_budget", base + "[" + i + "] must be an object");
                 }
-                String id = ownerId + "-budget" + (i == 0 ? "" : "-" + i);
-                ObjectNode budget = ((ObjectNode) budgets.get(i)).deepCopy().put("id", id).put(ownerField, ownerId);
+                String id = prefix(ownerField, ownerId) + "-budget" + (i == 0 ? "" : "-" + i);
+                ObjectNode budget = merged(stored.apply(ConfigJson.KIND_BUDGET, id), (ObjectNode) budgets.get(i)).put("id", id)
+                        .put(ownerField, ownerId);
                 changes.add(EntityChange.put(ConfigJson.KIND_BUDGET, id, budget, base.equals("$.budget") ? base : base + "[" + i + "]"));
                 kept.add(id);
             }
@@ -75,11 +77,25 @@ final class InlineLimits {
         }
     }
 
+    /** An inline limit written again changes only the fields sent ({@code null} clears one), as Bifrost's updates do. */
+    private static ObjectNode merged(JsonNode before, ObjectNode sent) {
+        ObjectNode out = before instanceof ObjectNode o ? o.deepCopy() : sent.objectNode();
+        sent.properties().forEach(f -> {
+            if (f.getValue().isNull()) {
+                out.remove(f.getKey());
+            } else {
+                out.set(f.getKey(), f.getValue());
+            }
+        });
+        return out;
+    }
+
     /** What deleting an owner takes with it: its API-owned budgets and the rate limit written inline for it. */
     static void removeWith(String ownerId, String ownerField, ConfigSnapshot snapshot, GovernanceConfig g, List<EntityChange> changes) {
         removeBudgets(ownerId, ownerField, snapshot, g, Set.of(), changes);
-        if (apiOwned(snapshot, ConfigJson.KIND_RATE_LIMIT, ownerId + "-rate-limit")) {
-            changes.add(EntityChange.remove(ConfigJson.KIND_RATE_LIMIT, ownerId + "-rate-limit"));
+        String rateLimit = prefix(ownerField, ownerId) + "-rate-limit";
+        if (apiOwned(snapshot, ConfigJson.KIND_RATE_LIMIT, rateLimit)) {
+            changes.add(EntityChange.remove(ConfigJson.KIND_RATE_LIMIT, rateLimit));
         }
     }
 
@@ -95,6 +111,15 @@ final class InlineLimits {
                 changes.add(EntityChange.remove(ConfigJson.KIND_BUDGET, b.id()));
             }
         }
+    }
+
+    /** The owner's kind and id: a team and a virtual key may share an id, and their inline limits must not. */
+    private static String prefix(String ownerField, String ownerId) {
+        return switch (ownerField) {
+            case "team_id" -> "team-";
+            case "customer_id" -> "customer-";
+            default -> "vk-";
+        } + ownerId;
     }
 
     static boolean apiOwned(ConfigSnapshot snapshot, String kind, String name) {

@@ -48,6 +48,14 @@ public class LogFeed {
         response.write(": following the request log\n\n");
     }
 
+    /** Followers never end by themselves: end them, so a graceful shutdown does not wait for its timeout. */
+    void stop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        for (Follower f : followers) {
+            followers.remove(f);
+            f.response().end();
+        }
+    }
+
     void onLogged(@Observes LoggedRequests logged) {
         if (followers.isEmpty()) {
             return;

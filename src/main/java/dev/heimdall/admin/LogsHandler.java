@@ -28,6 +28,8 @@ public class LogsHandler {
     /** Bucket sizes a summary chooses from: the smallest giving at most {@link #MAX_BUCKETS} buckets. */
     private static final long[] INTERVALS_SECONDS = {60, 300, 900, 3_600, 21_600, 86_400};
     private static final int MAX_BUCKETS = 120;
+    /** The longest range a summary covers (the default retention); with daily buckets, 400 of them at most. */
+    private static final Duration MAX_SPAN = Duration.ofDays(400);
 
     private final RequestLogStore store;
     private final LogFeed feed;
@@ -73,6 +75,9 @@ public class LogsHandler {
         long from = given.sinceMillis() != null ? given.sinceMillis() : to - Duration.ofHours(1).toMillis();
         if (from >= to) {
             throw AdminException.badRequest("invalid_query", "'since' must be before 'until'");
+        }
+        if (to - from > MAX_SPAN.toMillis()) {
+            throw AdminException.badRequest("invalid_query", "a summary covers at most " + MAX_SPAN.toDays() + " days");
         }
         long bucket = interval(ctx, to - from);
         String groupBy = ctx.request().getParam("group_by");
@@ -154,7 +159,7 @@ public class LogsHandler {
         String v = param(ctx, name, alias);
         try {
             return v == null ? null : Instant.parse(v).toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw AdminException.badRequest("invalid_query", "'" + name + "' must be an ISO-8601 instant such as 2026-11-23T10:00:00Z");
         }
     }

@@ -49,7 +49,7 @@ public class ProvidersAdmin {
 
     void create(RoutingContext ctx) {
         ObjectNode body = RequestBodies.object(ctx);
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             String name = RequestBodies.requiredString(body, "provider");
             if (configs.current().config().providers().containsKey(name)) {
                 throw AdminException.conflict("already_exists", "Provider \"" + name + "\" already exists; PUT /api/providers/" + name + " changes it");
@@ -70,7 +70,7 @@ public class ProvidersAdmin {
     void update(RoutingContext ctx) {
         String name = ctx.pathParam("provider");
         ObjectNode body = RequestBodies.object(ctx);
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             JsonNode keys = body.remove("keys");
             if (keys != null && !(keys.isArray() && keys.isEmpty()) && !keys.isNull()) {
                 throw AdminException.badRequest("keys_not_accepted", "keys are not accepted on this endpoint; use POST or PUT /api/providers/"
@@ -85,7 +85,7 @@ public class ProvidersAdmin {
 
     void delete(RoutingContext ctx) {
         String name = ctx.pathParam("provider");
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             provider(name);
             configs.change(List.of(EntityChange.remove(ConfigJson.KIND_PROVIDER, name)));
             return new JsonObject().put("message", "Provider deleted").put("name", name);
@@ -109,10 +109,12 @@ public class ProvidersAdmin {
     void createKey(RoutingContext ctx) {
         String name = ctx.pathParam("provider");
         ObjectNode body = RequestBodies.object(ctx);
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             ObjectNode stored = storedProvider(name, true);
-            ArrayNode keys = stored.withArray("keys");
-            String keyName = body.hasNonNull("name") ? RequestBodies.requiredString(body, "name") : "key-" + keys.size();
+            ArrayNode keys = keys(stored);
+            nameEveryKey(keys);
+            String keyName = body.hasNonNull("name") ? RequestBodies.requiredString(body, "name")
+                    : "key-" + java.util.UUID.randomUUID().toString().substring(0, 8);
             if (indexOf(keys, keyName) >= 0) {
                 throw AdminException.conflict("already_exists", "Provider \"" + name + "\" already has a key named \"" + keyName + "\"");
             }
@@ -128,13 +130,14 @@ public class ProvidersAdmin {
         String name = ctx.pathParam("provider");
         String keyName = ctx.pathParam("key");
         ObjectNode body = RequestBodies.object(ctx);
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             ObjectNode stored = storedProvider(name, true);
-            ArrayNode keys = stored.withArray("keys");
+            ArrayNode keys = keys(stored);
             int i = indexOf(keys, keyName);
             if (i < 0) {
                 throw AdminException.notFound("Key \"" + keyName + "\" of provider \"" + name + "\"");
             }
+            nameEveryKey(keys);
             String renamed = body.hasNonNull("name") ? RequestBodies.requiredString(body, "name") : keyName;
             body.put("name", renamed);
             secret(body, keys.get(i), "$");
@@ -147,13 +150,14 @@ public class ProvidersAdmin {
     void deleteKey(RoutingContext ctx) {
         String name = ctx.pathParam("provider");
         String keyName = ctx.pathParam("key");
-        Replies.blocking(ctx, () -> {
+        Replies.changing(ctx, configs, () -> {
             ObjectNode stored = storedProvider(name, true);
-            ArrayNode keys = stored.withArray("keys");
+            ArrayNode keys = keys(stored);
             int i = indexOf(keys, keyName);
             if (i < 0) {
                 throw AdminException.notFound("Key \"" + keyName + "\" of provider \"" + name + "\"");
             }
+            nameEveryKey(keys);
             keys.remove(i);
             write(name, stored);
             return new JsonObject().put("message", "Key deleted").put("name", keyName);
@@ -224,6 +228,27 @@ public class ProvidersAdmin {
             throw AdminException.notFound("Provider \"" + name + "\"");
         }
         return p;
+    }
+
+    /** The stored provider's keys, as an array it may change (config.json may write "keys": null, or none). */
+    private static ArrayNode keys(ObjectNode provider) {
+        JsonNode keys = provider.get("keys");
+        if (keys instanceof ArrayNode array) {
+            return array;
+        }
+        return provider.putArray("keys");
+    }
+
+    /**
+     * Writes config.json's positional default ({@code key-<index>}) into every unnamed key before the list
+     * changes, so removing one does not rename the keys after it (virtual keys name keys in key_ids).
+     */
+    private static void nameEveryKey(ArrayNode keys) {
+        for (int i = 0; i < keys.size(); i++) {
+            if (keys.get(i) instanceof ObjectNode key && !key.hasNonNull("name")) {
+                key.put("name", "key-" + i);
+            }
+        }
     }
 
     private static int indexOf(ArrayNode keys, String name) {

@@ -1,6 +1,7 @@
 package dev.heimdall.admin;
 
 import dev.heimdall.config.ConfigProblem;
+import dev.heimdall.config.ConfigService;
 import dev.heimdall.config.ConfigService.FileOwnedException;
 import dev.heimdall.config.InvalidConfigException;
 import dev.heimdall.provider.ErrorFormat;
@@ -41,6 +42,11 @@ final class Replies {
         });
     }
 
+    /** A write: its reads of the store and its change are one step ({@link ConfigService#atomically}), on a worker thread. */
+    static void changing(RoutingContext ctx, ConfigService configs, Callable<JsonObject> work) {
+        blocking(ctx, () -> configs.atomically(work));
+    }
+
     static void failure(RoutingContext ctx, Throwable failure) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
@@ -51,9 +57,11 @@ final class Replies {
             error(ctx, new OpenAiError(409, "invalid_request_error", "owned_by_config_file", null, e.getMessage()));
         } else if (failure instanceof InvalidConfigException e) {
             invalid(ctx, e);
-        } else if (failure instanceof io.vertx.ext.web.handler.HttpException e && e.getStatusCode() == 413) {
+        } else if (failure == null && ctx.statusCode() == 413 || failure instanceof io.vertx.ext.web.handler.HttpException e && e.getStatusCode() == 413) {
             error(ctx, new OpenAiError(413, "invalid_request_error", "request_too_large", null, "The request body is larger than the admin API's limit of "
                     + AdminRoutes.BODY_LIMIT_BYTES / 1024 + " KiB."));
+        } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            error(ctx, new OpenAiError(ctx.statusCode(), "invalid_request_error", "bad_request", null, "The request could not be read."));
         } else {
             LOG.error("The management API failed", failure);
             error(ctx, new OpenAiError(500, "server_error", "internal_error", null, "Heimdall failed while handling this request; the gateway log has the details."));

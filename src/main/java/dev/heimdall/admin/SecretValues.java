@@ -18,13 +18,14 @@ final class SecretValues {
     private SecretValues() {
     }
 
-    /** How a stored secret is shown: its {@code env.NAME} reference, or its masked tail. */
+    /** How a stored secret is shown: its {@code env.NAME} reference alone, or a literal's masked tail. */
     static JsonObject view(Secret secret) {
         if (secret == null) {
             return null;
         }
         if (secret.reference() != null) {
-            return new JsonObject().put("value", mask(secret.value())).put("env_var", secret.reference()).put("from_env", true);
+            // Not even a masked tail: the variable's value belongs to the pod, and its name is how to find it.
+            return new JsonObject().put("value", "").put("env_var", secret.reference()).put("from_env", true);
         }
         return new JsonObject().put("value", mask(secret.value())).put("env_var", "").put("from_env", false);
     }

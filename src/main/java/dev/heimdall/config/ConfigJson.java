@@ -198,15 +198,27 @@ public final class ConfigJson {
                 aliases.set(e.name(), e.json());
             } else if (list != null) {
                 lists.computeIfAbsent(list, l -> MAPPER.createArrayNode()).add(e.json());
-            } else if (e.name().equals("governance") && e.json().isObject()) {
+            } else if (e.kind().equals(KIND_SECTION) && e.name().equals("governance") && e.json().isObject()) {
                 governance = e.json().deepCopy();
+            } else if (e.kind().equals(KIND_SECTION) && e.name().equals("aliases") && e.json().isObject()) {
+                // A row stored before aliases were entities of their own (a config.db without its config.json).
+                e.json().properties().forEach(a -> aliases.set(a.getKey(), a.getValue()));
             } else {
                 root.set(e.name(), e.json());
             }
         }
         if (!lists.isEmpty()) {
             governance = governance == null ? MAPPER.createObjectNode() : governance;
-            lists.forEach(governance::set);
+            for (Map.Entry<String, ArrayNode> list : lists.entrySet()) {
+                // Items inside a governance row stored before they were entities of their own come first.
+                JsonNode before = governance.get(list.getKey());
+                ArrayNode merged = MAPPER.createArrayNode();
+                if (before != null && before.isArray()) {
+                    merged.addAll((ArrayNode) before);
+                }
+                merged.addAll(list.getValue());
+                governance.set(list.getKey(), merged);
+            }
         }
         if (governance != null) {
             root.set("governance", governance);

@@ -195,8 +195,15 @@ public class ConfigService {
                 effective.put(s.id(), new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
             }
         }
+        Set<String> apiOwned = new HashSet<>();
+        stored.stream().filter(s -> s.origin() == StoredEntity.Origin.API).forEach(s -> apiOwned.add(s.id()));
         List<ConfigStore.ApiWrite> writes = new ArrayList<>();
         for (EntityChange c : changes) {
+            if (fileOwned.contains(c.id()) && c.json() == null && apiOwned.contains(c.id())) {
+                // The API's shadowed version goes; the file's stays in force.
+                writes.add(new ConfigStore.ApiWrite(c.kind(), c.name(), null, null));
+                continue;
+            }
             if (fileOwned.contains(c.id())) {
                 throw new FileOwnedException(c.id());
             }
@@ -221,6 +228,14 @@ public class ConfigService {
     }
 
     static final String MANAGEMENT_API = "the management API";
+
+    /**
+     * Runs {@code work} with no other change or reload in between: a read of the store and the
+     * {@link #change} built from it are one step, so two concurrent edits of one entity cannot lose either.
+     */
+    public synchronized <T> T atomically(java.util.concurrent.Callable<T> work) throws Exception {
+        return work.call();
+    }
 
     /**
      * The configuration in force as config.json would write it (env references unresolved, virtual-key

@@ -97,7 +97,7 @@ class LogsApiTest {
         CompletableFuture<HttpResponse<Stream<String>>> response = client.sendAsync(HttpRequest.newBuilder(uri).build(),
                 HttpResponse.BodyHandlers.ofLines());
         HttpResponse<Stream<String>> open = response.get();
-        assertEquals(200, open.statusCode());
+        assertEquals(200, open.statusCode(), () -> open.body().toList().toString());
         assertEquals("text/event-stream", open.headers().firstValue("content-type").orElse(""));
         Thread reader = new Thread(() -> open.body().forEach(lines::add));
         reader.setDaemon(true);

@@ -75,7 +75,7 @@ class ManagementApiTest {
         String value = key.getString("value");
         assertTrue(value.startsWith("sk-bf-") && value.length() > 30, "a generated value is shown once: " + value);
         assertEquals("api", key.getString("source"));
-        assertEquals("vk-api-test-rate-limit", key.getString("rate_limit_id"));
+        assertEquals("vk-vk-api-test-rate-limit", key.getString("rate_limit_id"));
         assertEquals(5.0, key.getJsonArray("budgets").getJsonObject(0).getDouble("max_limit"));
 
         JsonObject read = json(given().get("/api/governance/virtual-keys/vk-api-test"), 200).getJsonObject("virtual_key");
@@ -89,6 +89,10 @@ class ManagementApiTest {
                 "{\"rate_limit\": {\"request_max_limit\": 100, \"request_reset_duration\": \"1h\"}, \"description\": \"raised\"}"), 200);
         assertEquals("raised", updated.getJsonObject("virtual_key").getString("description"));
         assertEquals("ci-bot", updated.getJsonObject("virtual_key").getString("name"), "fields not sent are kept");
+        json(put("/api/governance/virtual-keys/vk-api-test", "{\"rate_limit\": {\"token_max_limit\": 5000, \"token_reset_duration\": \"1d\"}}"), 200);
+        JsonObject limit = json(given().get("/api/governance/rate-limits/vk-vk-api-test-rate-limit"), 200).getJsonObject("rate_limit");
+        assertEquals(100, limit.getInteger("request_max_limit"), "an inline limit changes by the fields sent");
+        assertEquals(5000, limit.getInteger("token_max_limit"));
 
         JsonObject rotated = json(post("/api/governance/virtual-keys/vk-api-test/rotate", ""), 200);
         String next = rotated.getJsonObject("virtual_key").getString("value");
@@ -97,8 +101,8 @@ class ManagementApiTest {
 
         json(given().delete("/api/governance/virtual-keys/vk-api-test"), 200);
         error(chat(next), 403, "virtual_key_not_found");
-        error(given().get("/api/governance/rate-limits/vk-api-test-rate-limit"), 404, "not_found");
-        error(given().get("/api/governance/budgets/vk-api-test-budget"), 404, "not_found");
+        error(given().get("/api/governance/rate-limits/vk-vk-api-test-rate-limit"), 404, "not_found");
+        error(given().get("/api/governance/budgets/vk-vk-api-test-budget"), 404, "not_found");
     }
 
     @Test
@@ -150,7 +154,7 @@ class ManagementApiTest {
         assertTrue(refused.getString("message").contains("cust-api-test"), "a customer a team names cannot go: " + refused);
         json(given().delete("/api/governance/teams/team-api-test"), 200);
         json(given().delete("/api/governance/customers/cust-api-test"), 200);
-        error(given().get("/api/governance/budgets/cust-api-test-budget"), 404, "not_found");
+        error(given().get("/api/governance/budgets/customer-cust-api-test-budget"), 404, "not_found");
 
         JsonObject budget = json(post("/api/governance/budgets", "{\"id\": \"budget-api-test\", \"max_limit\": 2, \"reset_duration\": \"1d\","
                 + " \"virtual_key_id\": \"vk-budget\"}"), 200).getJsonObject("budget");
