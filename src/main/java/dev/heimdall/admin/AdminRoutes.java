@@ -9,8 +9,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
 /**
- * The management API's routes under {@code /api/}: the admin guard first, then a bounded body reader, then
- * each resource. Nothing here is on the {@code /v1} path.
+ * The management API's routes under {@code /api/}, in the order a request meets them: 503 until a
+ * configuration is loaded, a body reader bounded to 1 MiB, the JSON content-type rule for POST and PUT, the
+ * session endpoints (open: they are how a client gets in), the admin guard, then each resource. Nothing here is
+ * on the {@code /v1} path.
  */
 @ApplicationScoped
 public class AdminRoutes {

@@ -76,7 +76,7 @@ public class ConfigService {
         byte[] bytes = readFile();
         if (bytes != null) {
             lastSeenFileHash = ConfigJson.sha256(bytes);
-            return apply(bytes);
+            return apply(bytes, true);
         }
         List<StoredEntity> stored = store.loadAll();
         if (stored.isEmpty()) {
@@ -106,7 +106,7 @@ public class ConfigService {
         }
         lastSeenFileHash = hash;
         try {
-            apply(bytes);
+            apply(bytes, false);
             return true;
         } catch (InvalidConfigException e) {
             LOG.errorf("Refused the changed %s; the running configuration stays. %s", configFile, e.getMessage());
@@ -117,21 +117,26 @@ public class ConfigService {
         }
     }
 
-    private ConfigSnapshot apply(byte[] bytes) throws InvalidConfigException {
+    /**
+     * Validates the file with the API's entities beside it (a file entity may name an API-created budget) and
+     * imports it. A live change that would leave an API entity invalid is refused like any invalid file, and
+     * the running configuration stays; at start-up there is none to keep, so such API entities are left out of
+     * force instead (kept stored, each named in the log and in the snapshot's warnings) and the file applies.
+     */
+    private ConfigSnapshot apply(byte[] bytes, boolean startup) throws InvalidConfigException {
         String source = configFile.toString();
         JsonNode root = ConfigJson.read(bytes, source);
-        // The file is validated with the API's entities beside it: a file entity may name an API-created
-        // budget, and a file that would break an API entity is refused like any other invalid file.
-        List<ConfigJson.Entity> candidate = new ArrayList<>(ConfigJson.split(root));
-        List<StoredEntity> stored = store.loadAll();
+        List<ConfigJson.Entity> file = ConfigJson.split(root);
         Set<String> declared = new HashSet<>();
-        candidate.forEach(e -> declared.add(e.kind() + "/" + e.name()));
-        for (StoredEntity s : stored) {
+        file.forEach(e -> declared.add(e.kind() + "/" + e.name()));
+        List<ConfigJson.Entity> api = new ArrayList<>();
+        for (StoredEntity s : store.loadAll()) {
             if (s.origin() == StoredEntity.Origin.API && !declared.contains(s.id())) {
-                candidate.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
+                api.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
             }
         }
-        ParsedConfig parsed = ConfigParser.parse(ConfigJson.join(candidate), source, env);
+        ParsedConfig parsed = startup ? resolve(file, api, source).parsed()
+                : ConfigParser.parse(ConfigJson.join(concat(file, api)), source, env);
         JsonNode forStorage = ConfigJson.forStorage(root);
         List<ConfigStore.Incoming> incoming = new ArrayList<>();
         for (ConfigJson.Entity e : ConfigJson.split(forStorage)) {
@@ -288,27 +293,70 @@ public class ConfigService {
      * not declare (one the file does declare stays stored, shadowed).
      */
     private ConfigSnapshot fromStore(List<StoredEntity> stored, String source) throws InvalidConfigException {
-        List<ConfigJson.Entity> entities = new ArrayList<>();
         Map<String, ConfigSnapshot.EntityState> states = new HashMap<>();
         Set<String> fileOwned = new HashSet<>();
         stored.stream().filter(s -> s.origin() == StoredEntity.Origin.FILE).forEach(s -> fileOwned.add(s.id()));
-        Set<String> shadowing = new HashSet<>();
+        List<ConfigJson.Entity> file = new ArrayList<>();
+        List<ConfigJson.Entity> api = new ArrayList<>();
         for (StoredEntity s : stored) {
-            if (s.origin() == StoredEntity.Origin.API && fileOwned.contains(s.id())) {
-                shadowing.add(s.id());
+            boolean shadowed = s.origin() == StoredEntity.Origin.API && fileOwned.contains(s.id());
+            if (!shadowed) {
+                (s.origin() == StoredEntity.Origin.FILE ? file : api).add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
+                states.put(s.id(), new ConfigSnapshot.EntityState(s.hash(), Instant.ofEpochMilli(s.changedAtMillis()), s.origin(),
+                        s.origin() == StoredEntity.Origin.FILE && stored.stream().anyMatch(o -> o.origin() == StoredEntity.Origin.API
+                                && o.id().equals(s.id()))));
             }
         }
-        for (StoredEntity s : stored) {
-            if (s.origin() == StoredEntity.Origin.API && fileOwned.contains(s.id())) {
-                continue;
+        Resolved resolved = resolve(file, api, source);
+        resolved.suspended().keySet().forEach(states::remove);
+        List<String> warnings = new ArrayList<>(resolved.parsed().warnings());
+        resolved.suspended().forEach((id, why) -> warnings.add(id + " (created through the management API) is not in force: " + why));
+        JsonNode root = ConfigJson.join(resolved.inForce());
+        return new ConfigSnapshot(resolved.parsed().config(), ConfigJson.hash(root), clock.instant(), source, states, warnings);
+    }
+
+    /** What is in force: every file entity, and the API entities that are valid beside them; the others with why. */
+    private record Resolved(ParsedConfig parsed, List<ConfigJson.Entity> inForce, Map<String, String> suspended) {
+    }
+
+    /**
+     * Parses the file's and the API's entities together. When problems lie inside API entities, those are left
+     * out (the file owns what it declares, and config.json must always start) and the rest is parsed again;
+     * problems in the file's own entities are the file's, and refuse it.
+     */
+    private Resolved resolve(List<ConfigJson.Entity> file, List<ConfigJson.Entity> api, String source) throws InvalidConfigException {
+        List<ConfigJson.Entity> apiInForce = new ArrayList<>(api);
+        Map<String, String> suspended = new LinkedHashMap<>();
+        while (true) {
+            List<ConfigJson.Entity> all = concat(file, apiInForce);
+            try {
+                return new Resolved(ConfigParser.parse(ConfigJson.join(all), source, env), all, suspended);
+            } catch (InvalidConfigException e) {
+                List<ConfigJson.Entity> blamed = new ArrayList<>();
+                for (ConfigJson.Entity a : apiInForce) {
+                    String prefix = ConfigJson.pathOf(all, a.kind(), a.name());
+                    for (ConfigProblem p : e.problems()) {
+                        if (p.path().equals(prefix) || p.path().startsWith(prefix + ".") || p.path().startsWith(prefix + "[")) {
+                            blamed.add(a);
+                            suspended.putIfAbsent(a.kind() + "/" + a.name(), p.path().substring(prefix.length()).isEmpty() ? p.reason()
+                                    : "$" + p.path().substring(prefix.length()) + ": " + p.reason());
+                            LOG.errorf("%s/%s, created through the management API, is left out of force: %s", a.kind(), a.name(), p);
+                            break;
+                        }
+                    }
+                }
+                if (blamed.isEmpty()) {
+                    throw e;
+                }
+                apiInForce.removeAll(blamed);
             }
-            entities.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
-            states.put(s.id(), new ConfigSnapshot.EntityState(s.hash(), Instant.ofEpochMilli(s.importedAtMillis()), s.origin(),
-                    shadowing.contains(s.id())));
         }
-        JsonNode root = ConfigJson.join(entities);
-        ParsedConfig parsed = ConfigParser.parse(root, source, env);
-        return new ConfigSnapshot(parsed.config(), ConfigJson.hash(root), clock.instant(), source, states, parsed.warnings());
+    }
+
+    private static List<ConfigJson.Entity> concat(List<ConfigJson.Entity> a, List<ConfigJson.Entity> b) {
+        List<ConfigJson.Entity> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private ConfigSnapshot publish(ConfigSnapshot snapshot, String what) {

@@ -135,4 +135,24 @@ class ConfigOwnershipTest {
         assertFalse(stored.contains("sk-bf-never-stored"), stored);
         assertTrue(stored.contains(ConfigJson.HASHED + ConfigJson.sha256("sk-bf-never-stored")), stored);
     }
+
+    @Test
+    void atStartUpTheFileAppliesAndAnApiEntityItBreaksIsLeftOutOfForceNotLost() throws Exception {
+        String withGroq = FILE.replace("\"providers\": {", "\"providers\": {\"groq\": {\"keys\": [{\"value\": \"g\", \"models\": [\"llama\"]}]}, ");
+        Files.writeString(dir.resolve("config.json"), withGroq);
+        service().loadAtStartup();
+        service().change(List.of(EntityChange.put(ConfigJson.KIND_VIRTUAL_KEY, "vk-groq", json("""
+                {"id": "vk-groq", "name": "groq", "value": "vk-groq-value", "provider_configs": [{"provider": "groq"}]}"""), "$")));
+
+        Files.writeString(dir.resolve("config.json"), FILE); // the ConfigMap drops groq while the pods are down
+        ConfigSnapshot restarted = service().loadAtStartup();
+        assertFalse(restarted.config().governance().virtualKeys().containsKey("vk-groq"));
+        assertTrue(restarted.config().governance().virtualKeys().containsKey("vk-file"), "the file is in force");
+        assertTrue(restarted.warnings().stream().anyMatch(w -> w.startsWith("virtual_key/vk-groq") && w.contains("groq")),
+                restarted.warnings().toString());
+        assertTrue(service().stored(ConfigJson.KIND_VIRTUAL_KEY, "vk-groq") != null, "kept stored");
+
+        Files.writeString(dir.resolve("config.json"), withGroq);
+        assertTrue(service().loadAtStartup().config().governance().virtualKeys().containsKey("vk-groq"), "back with its provider");
+    }
 }

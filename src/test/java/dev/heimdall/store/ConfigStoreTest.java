@@ -47,8 +47,8 @@ class ConfigStoreTest {
         assertEquals(List.of("provider/openai"), second.changed());
         assertEquals(List.of("provider/groq"), second.unchanged());
         Map<String, StoredEntity> rows = byName();
-        assertEquals(2_000, rows.get("openai").importedAtMillis());
-        assertEquals(1_000, rows.get("groq").importedAtMillis(), "an unchanged provider keeps its row as it was");
+        assertEquals(2_000, rows.get("openai").changedAtMillis());
+        assertEquals(1_000, rows.get("groq").changedAtMillis(), "an unchanged provider keeps its row as it was");
 
         ImportResult third = store.importEntities("c3", List.of(provider("groq", "g1")), 3_000);
         assertEquals(List.of("provider/openai"), third.removed());
