@@ -133,11 +133,7 @@ public class ProvidersAdmin {
         Replies.changing(ctx, configs, () -> {
             ObjectNode stored = storedProvider(name, true);
             ArrayNode keys = keys(stored);
-            int i = indexOf(keys, keyName);
-            if (i < 0) {
-                throw AdminException.notFound("Key \"" + keyName + "\" of provider \"" + name + "\"");
-            }
-            nameEveryKey(keys);
+            int i = existingKey(keys, name, keyName);
             String renamed = body.hasNonNull("name") ? RequestBodies.requiredString(body, "name") : keyName;
             body.put("name", renamed);
             secret(body, keys.get(i), "$");
@@ -153,11 +149,7 @@ public class ProvidersAdmin {
         Replies.changing(ctx, configs, () -> {
             ObjectNode stored = storedProvider(name, true);
             ArrayNode keys = keys(stored);
-            int i = indexOf(keys, keyName);
-            if (i < 0) {
-                throw AdminException.notFound("Key \"" + keyName + "\" of provider \"" + name + "\"");
-            }
-            nameEveryKey(keys);
+            int i = existingKey(keys, name, keyName);
             keys.remove(i);
             write(name, stored);
             return new JsonObject().put("message", "Key deleted").put("name", keyName);
@@ -237,6 +229,16 @@ public class ProvidersAdmin {
             return array;
         }
         return provider.putArray("keys");
+    }
+
+    /** The index of the named key, once every key has its name written; 404 when there is none. */
+    private static int existingKey(ArrayNode keys, String provider, String keyName) {
+        int i = indexOf(keys, keyName);
+        if (i < 0) {
+            throw AdminException.notFound("Key \"" + keyName + "\" of provider \"" + provider + "\"");
+        }
+        nameEveryKey(keys);
+        return i;
     }
 
     /**
