@@ -5,11 +5,22 @@ final class AdminException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final String param;
 
     AdminException(int status, String code, String message) {
+        this(status, code, null, message);
+    }
+
+    /** {@code param}: the JSON path in the request body the refusal is about, for a form to show it beside its field. */
+    AdminException(int status, String code, String param, String message) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.param = param;
+    }
+
+    static AdminException badField(String code, String path, String message) {
+        return new AdminException(400, code, path, message);
     }
 
     static AdminException notFound(String what) {
@@ -30,5 +41,9 @@ final class AdminException extends RuntimeException {
 
     String code() {
         return code;
+    }
+
+    String param() {
+        return param;
     }
 }

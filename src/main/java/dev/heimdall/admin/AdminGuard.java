@@ -59,7 +59,9 @@ public class AdminGuard {
                 if (basic) {
                     throttle.failed(client, Instant.now()); // Basic on any path is a guess too, as a login is
                 }
-                if (ctx.request().getHeader(UI_HEADER) == null) {
+                String accept = ctx.request().getHeader("Accept");
+                // EventSource cannot send the UI's header; it asks for an event stream, which no person types a password for.
+                if (ctx.request().getHeader(UI_HEADER) == null && (accept == null || !accept.contains("text/event-stream"))) {
                     ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Heimdall admin\", charset=\"UTF-8\"");
                 }
                 Replies.error(ctx, new OpenAiError(401, "authentication_error", "admin_auth_required", null,

@@ -191,7 +191,7 @@ public class GovernanceAdmin {
         if (key.hasNonNull("value")) {
             JsonNode sent = SecretValues.input("$.value", key.get("value"));
             if (sent == null || sent.textValue().isEmpty()) {
-                throw AdminException.badRequest("invalid_value", "$.value must be a new key value (a literal or env.NAME), or left out to have one generated");
+                throw AdminException.badField("invalid_value", "$.value", "$.value must be a new key value (a literal or env.NAME), or left out to have one generated");
             }
             key.set("value", sent);
             String value = sent.textValue();

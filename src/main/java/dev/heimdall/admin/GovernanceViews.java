@@ -60,7 +60,8 @@ public class GovernanceViews {
                 .put("value", reference != null && reference.startsWith("env.") ? reference : null)
                 .put("is_active", k.active())
                 .put("expires_at", k.expiresAt() == null ? null : k.expiresAt().toString()).put("team_id", k.teamId())
-                .put("customer_id", k.customerId()).put("rate_limit_id", k.rateLimitId()).put("provider_configs", access)
+                .put("customer_id", k.customerId()).put("rate_limit_id", k.rateLimitId())
+                .put("rate_limit_inline", InlineLimits.isInlineRateLimit("virtual_key_id", k.id(), k.rateLimitId())).put("provider_configs", access)
                 .put("budgets", budgetsOf(governance.policies().config(), GovernanceConfig.Owner.Kind.VIRTUAL_KEY, k.id()))
                 .put("limits", limits(limits)).put("source", source(ConfigJson.KIND_VIRTUAL_KEY, k.id()));
     }
@@ -68,13 +69,15 @@ public class GovernanceViews {
     JsonObject team(GovernanceConfig.Team t) {
         GovernanceConfig g = governance.policies().config();
         return new JsonObject().put("id", t.id()).put("name", t.name()).put("customer_id", t.customerId())
-                .put("rate_limit_id", t.rateLimitId()).put("budgets", budgetsOf(g, GovernanceConfig.Owner.Kind.TEAM, t.id()))
+                .put("rate_limit_id", t.rateLimitId()).put("rate_limit_inline", InlineLimits.isInlineRateLimit("team_id", t.id(), t.rateLimitId()))
+                .put("budgets", budgetsOf(g, GovernanceConfig.Owner.Kind.TEAM, t.id()))
                 .put("source", source(ConfigJson.KIND_TEAM, t.id()));
     }
 
     JsonObject customer(GovernanceConfig.Customer c) {
         GovernanceConfig g = governance.policies().config();
         return new JsonObject().put("id", c.id()).put("name", c.name()).put("rate_limit_id", c.rateLimitId())
+                .put("rate_limit_inline", InlineLimits.isInlineRateLimit("customer_id", c.id(), c.rateLimitId()))
                 .put("budgets", budgetsOf(g, GovernanceConfig.Owner.Kind.CUSTOMER, c.id()))
                 .put("source", source(ConfigJson.KIND_CUSTOMER, c.id()));
     }
@@ -113,6 +116,7 @@ public class GovernanceViews {
         CounterState s = governance.state(Policies.budget(b, ""));
         return new JsonObject().put("id", b.id()).put("max_limit", b.maxLimitUsd()).put("reset_duration", b.reset().toString())
                 .put("owner", new JsonObject().put("kind", b.owner().kind().name().toLowerCase()).put("id", b.owner().id()))
+                .put("inline", InlineLimits.isInlineBudget(b))
                 .put("spent_usd", Limit.usd(s.used())).put("reserved_usd", Limit.usd(s.reserved()))
                 .put("remaining_usd", Math.max(0, b.maxLimitUsd() - Limit.usd(s.used() + s.reserved())))
                 .put("resets_at", Instant.ofEpochMilli(s.windowEnd()).toString())

@@ -43,7 +43,7 @@ final class InlineLimits {
                     changes.add(EntityChange.remove(ConfigJson.KIND_RATE_LIMIT, id));
                 }
             } else {
-                throw AdminException.badRequest("invalid_rate_limit", "$.rate_limit must be an object or null");
+                throw AdminException.badField("invalid_rate_limit", "$.rate_limit", "$.rate_limit must be an object or null");
             }
         }
         if (owner.has("budget") || owner.has("budgets")) {
@@ -65,7 +65,7 @@ final class InlineLimits {
             Set<String> kept = new HashSet<>();
             for (int i = 0; i < budgets.size(); i++) {
                 if (!budgets.get(i).isObject()) {
-                    throw AdminException.badRequest("invalid_budget", base + "[" + i + "] must be an object");
+                    throw AdminException.badField("invalid_budget", base + "[" + i + "]", base + "[" + i + "] must be an object");
                 }
                 String id = prefix(ownerField, ownerId) + "-budget" + (i == 0 ? "" : "-" + i);
                 ObjectNode budget = merged(stored.apply(ConfigJson.KIND_BUDGET, id), (ObjectNode) budgets.get(i)).put("id", id)
@@ -111,6 +111,23 @@ final class InlineLimits {
                 changes.add(EntityChange.remove(ConfigJson.KIND_BUDGET, b.id()));
             }
         }
+    }
+
+    /** Whether a budget is one written inline for its owner (the UI edits those with the owner). */
+    static boolean isInlineBudget(GovernanceConfig.Budget b) {
+        String field = switch (b.owner().kind()) {
+            case VIRTUAL_KEY -> "virtual_key_id";
+            case TEAM -> "team_id";
+            case CUSTOMER -> "customer_id";
+            case PROVIDER_CONFIG -> null;
+        };
+        String base = field == null ? null : prefix(field, b.owner().id()) + "-budget";
+        return base != null && (b.id().equals(base) || b.id().startsWith(base + "-"));
+    }
+
+    /** Whether {@code rateLimitId} is the rate limit written inline for this owner. */
+    static boolean isInlineRateLimit(String ownerField, String ownerId, String rateLimitId) {
+        return rateLimitId != null && rateLimitId.equals(prefix(ownerField, ownerId) + "-rate-limit");
     }
 
     /** The owner's kind and id: a team and a virtual key may share an id, and their inline limits must not. */

@@ -52,7 +52,7 @@ final class Replies {
             return;
         }
         if (failure instanceof AdminException e) {
-            error(ctx, new OpenAiError(e.status(), e.status() == 404 ? "not_found_error" : "invalid_request_error", e.code(), null, e.getMessage()));
+            error(ctx, new OpenAiError(e.status(), e.status() == 404 ? "not_found_error" : "invalid_request_error", e.code(), e.param(), e.getMessage()));
         } else if (failure instanceof FileOwnedException e) {
             error(ctx, new OpenAiError(409, "invalid_request_error", "owned_by_config_file", null, e.getMessage()));
         } else if (failure instanceof InvalidConfigException e) {

@@ -50,7 +50,7 @@ final class RequestBodies {
     static String requiredString(ObjectNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || !v.isTextual() || v.textValue().isBlank()) {
-            throw AdminException.badRequest("missing_field", "$." + field + " is required (a non-empty string)");
+            throw AdminException.badField("missing_field", "$." + field, "$." + field + " is required (a non-empty string)");
         }
         return v.textValue();
     }
@@ -65,7 +65,7 @@ final class RequestBodies {
             return java.util.UUID.randomUUID().toString();
         }
         if (!v.isTextual() || !ID.matcher(v.textValue()).matches()) {
-            throw AdminException.badRequest("invalid_id", "$." + field + " must be 1 to 128 letters, digits and . _ : @ - (starting with a"
+            throw AdminException.badField("invalid_id", "$." + field, "$." + field + " must be 1 to 128 letters, digits and . _ : @ - (starting with a"
                     + " letter or digit), so that it can name the entity in a URL");
         }
         return v.textValue();

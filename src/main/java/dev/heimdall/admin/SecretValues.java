@@ -59,7 +59,7 @@ final class SecretValues {
             }
         }
         if (!sent.isTextual()) {
-            throw AdminException.badRequest("invalid_value", path + " must be a string (a literal or env.NAME) or {\"value\", \"env_var\", \"from_env\"}");
+            throw AdminException.badField("invalid_value", path, path + " must be a string (a literal or env.NAME) or {\"value\", \"env_var\", \"from_env\"}");
         }
         return masked(sent.textValue()) ? null : sent;
     }
