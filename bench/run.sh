@@ -24,9 +24,10 @@
 #          does not pay for it and the batches count for the right scenario. The report says what share
 #          of the requests' spans reached the sink.
 # Each scenario: wrk at c=1 (latency) and c=50 (throughput) with 2 KB and 20 KB chat bodies, and curl
-# timing a 50-chunk SSE stream. Translation: the "after" build's plain instance also answers the 2 KB
-# body for an Anthropic model (OpenAI's request translated to Anthropic's Messages API, the canned
-# Anthropic message translated back), at c=1 and c=50, reported next to its passthrough figures. Each Heimdall configuration of each build is its own JVM on its own port,
+# timing a 50-chunk SSE stream. Translation: each build's plain instance also answers the 2 KB body for
+# an Anthropic model (OpenAI's request translated to Anthropic's Messages API, the canned Anthropic
+# message translated back), at c=1 and c=50, so both builds' JIT profiles see the same traffic; the
+# "after" build's figures are reported next to its passthrough. Each Heimdall configuration of each build is its own JVM on its own port,
 # started once, one after the other (start-to-ready measured while the others idle); only the one being
 # measured is loaded, the others sit idle. RSS is sampled while each one is under load.
 #
@@ -499,7 +500,13 @@ for inst in "${INSTANCES[@]}"; do
     wrk -t2 -c50 -d"${WARMUP}s" -s "$WORK/post.lua" "$(url "$inst" json)" >/dev/null
   if [[ $inst == prod-* ]]; then PRODS+=("$inst"); WARMED+=("$inst@$EPOCHREALTIME"); fi
 done
-BODY="$WORK/body2k-anthropic.json" wrk -t2 -c50 -d"${WARMUP}s" -s "$WORK/post.lua" "$(url plain-after json)" >/dev/null
+# Every build's plain instance runs the translation traffic too, so that the relay's call sites have the same
+# JIT profile in both (a passthrough-only instance would compile them for one answer type, and look faster).
+for inst in "${INSTANCES[@]}"; do
+  if [[ $inst == plain-* ]]; then
+    BODY="$WORK/body2k-anthropic.json" wrk -t2 -c50 -d"${WARMUP}s" -s "$WORK/post.lua" "$(url "$inst" json)" >/dev/null
+  fi
+done
 sink_settle "${WARMED[@]}"
 
 # How many sink bytes one request's spans make, per body kind: a few requests one at a time, then wait
@@ -540,7 +547,7 @@ for round in $(seq "$ROUNDS"); do
   for target in "${targets[@]}"; do
     log "round $round: $target"
     for s in c1-2k c50-2k c1-20k c50-20k stream; do measure "$s" "$target" "$round"; done
-    if [[ $target == plain-after ]]; then for s in xl1-2k xl50-2k; do measure "$s" "$target" "$round"; done; fi
+    if [[ $target == plain-* ]]; then for s in xl1-2k xl50-2k; do measure "$s" "$target" "$round"; done; fi
   done
 done
 
