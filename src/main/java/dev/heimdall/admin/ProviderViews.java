@@ -62,12 +62,16 @@ public class ProviderViews {
         return key;
     }
 
-    /** A stored key that is not in force ({@code "enabled": false}): what was written, its value masked. */
+    /**
+     * A stored key that is not in force ({@code "enabled": false}): everything that was written, secrets
+     * redacted and the value shown as an in-force key's is, so that a client can edit and re-enable it.
+     */
     JsonObject disabledKey(String name, JsonNode stored) {
         String value = stored.path("value").asText("");
         JsonObject shown = value.startsWith("env.") ? new JsonObject().put("value", "").put("env_var", value).put("from_env", true)
                 : new JsonObject().put("value", SecretValues.mask(value)).put("env_var", "").put("from_env", false);
-        return new JsonObject().put("id", name).put("name", name).put("value", shown).put("enabled", false)
+        JsonObject key = new JsonObject(ConfigRedaction.redact(stored).toString());
+        return key.put("id", name).put("name", name).put("value", shown).put("enabled", false)
                 .put("weight", stored.path("weight").isNumber() ? stored.get("weight").doubleValue() : 1.0)
                 .put("models", models(stored.path("models")));
     }

@@ -191,8 +191,10 @@ class ManagementApiTest {
         assertEquals("env.HOME", second.getJsonObject("value").getString("env_var"));
         JsonArray keys = json(given().get("/api/providers/cerebras/keys"), 200).getJsonArray("keys");
         assertEquals(2, keys.size());
-        JsonObject off = json(put("/api/providers/cerebras/keys/env-key", "{\"enabled\": false, \"value\": \"env.HOME\"}"), 200);
+        JsonObject off = json(put("/api/providers/cerebras/keys/env-key",
+                "{\"enabled\": false, \"value\": \"env.HOME\", \"aliases\": {\"fast\": \"brand-new\"}}"), 200);
         assertFalse(off.getBoolean("enabled"), "a disabled key is still listed, and marked: " + off);
+        assertEquals("brand-new", off.getJsonObject("aliases").getString("fast"), "with what was written, to edit and re-enable it");
         json(given().delete("/api/providers/cerebras/keys/env-key"), 200);
         error(given().get("/api/providers/cerebras/keys/env-key"), 404, "not_found");
 
