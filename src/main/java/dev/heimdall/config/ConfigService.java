@@ -132,7 +132,7 @@ public class ConfigService {
         List<ConfigJson.Entity> api = new ArrayList<>();
         for (StoredEntity s : store.loadAll()) {
             if (s.origin() == StoredEntity.Origin.API && !declared.contains(s.id())) {
-                api.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
+                api.add(entity(s));
             }
         }
         ParsedConfig parsed = startup ? resolve(file, api, source).parsed()
@@ -189,19 +189,13 @@ public class ConfigService {
      * published as a reload would be. Nothing is stored when anything is refused.
      */
     public synchronized ConfigSnapshot change(List<EntityChange> changes) throws InvalidConfigException, FileOwnedException {
-        List<StoredEntity> stored = store.loadAll();
+        Owned owned = Owned.of(store.loadAll());
         Map<String, ConfigJson.Entity> effective = new LinkedHashMap<>();
-        Set<String> fileOwned = new HashSet<>();
-        for (StoredEntity s : stored) {
-            if (s.origin() == StoredEntity.Origin.FILE) {
-                fileOwned.add(s.id());
-                effective.put(s.id(), new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
-            } else if (!fileOwned.contains(s.id())) {
-                effective.put(s.id(), new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
-            }
+        for (StoredEntity s : owned.inForce()) {
+            effective.put(s.id(), entity(s));
         }
-        Set<String> apiOwned = new HashSet<>();
-        stored.stream().filter(s -> s.origin() == StoredEntity.Origin.API).forEach(s -> apiOwned.add(s.id()));
+        Set<String> fileOwned = owned.fileIds();
+        Set<String> apiOwned = owned.apiIds();
         List<ConfigStore.ApiWrite> writes = new ArrayList<>();
         for (EntityChange c : changes) {
             if (fileOwned.contains(c.id()) && c.json() == null && apiOwned.contains(c.id())) {
@@ -247,16 +241,27 @@ public class ConfigService {
      * values hashed; literal secrets still in it, so redact before showing), with the owner of each entity.
      */
     public synchronized JsonNode effectiveJson() {
-        List<StoredEntity> stored = store.loadAll();
-        Set<String> fileOwned = new HashSet<>();
-        stored.stream().filter(s -> s.origin() == StoredEntity.Origin.FILE).forEach(s -> fileOwned.add(s.id()));
-        List<ConfigJson.Entity> entities = new ArrayList<>();
-        for (StoredEntity s : stored) {
-            if (s.origin() == StoredEntity.Origin.FILE || !fileOwned.contains(s.id())) {
-                entities.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
-            }
+        return ConfigJson.join(Owned.of(store.loadAll()).inForce().stream().map(ConfigService::entity).toList());
+    }
+
+    /** The stored entities with their owners: the ids each owner has, and which are in force (an API entity the file also declares is shadowed). */
+    private record Owned(List<StoredEntity> stored, Set<String> fileIds, Set<String> apiIds) {
+
+        static Owned of(List<StoredEntity> stored) {
+            Set<String> file = new HashSet<>();
+            Set<String> api = new HashSet<>();
+            stored.forEach(s -> (s.origin() == StoredEntity.Origin.FILE ? file : api).add(s.id()));
+            return new Owned(stored, file, api);
         }
-        return ConfigJson.join(entities);
+
+        /** The file's entities, then the API's it does not shadow, in stored order. */
+        List<StoredEntity> inForce() {
+            return stored.stream().filter(s -> s.origin() == StoredEntity.Origin.FILE || !fileIds.contains(s.id())).toList();
+        }
+    }
+
+    private static ConfigJson.Entity entity(StoredEntity s) {
+        return new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash());
     }
 
     /** The stored JSON of the entity in force under this kind and name (the file's when both have one), or null. */
@@ -294,18 +299,14 @@ public class ConfigService {
      */
     private ConfigSnapshot fromStore(List<StoredEntity> stored, String source) throws InvalidConfigException {
         Map<String, ConfigSnapshot.EntityState> states = new HashMap<>();
-        Set<String> fileOwned = new HashSet<>();
-        stored.stream().filter(s -> s.origin() == StoredEntity.Origin.FILE).forEach(s -> fileOwned.add(s.id()));
+        Owned owned = Owned.of(stored);
         List<ConfigJson.Entity> file = new ArrayList<>();
         List<ConfigJson.Entity> api = new ArrayList<>();
-        for (StoredEntity s : stored) {
-            boolean shadowed = s.origin() == StoredEntity.Origin.API && fileOwned.contains(s.id());
-            if (!shadowed) {
-                (s.origin() == StoredEntity.Origin.FILE ? file : api).add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
-                states.put(s.id(), new ConfigSnapshot.EntityState(s.hash(), Instant.ofEpochMilli(s.changedAtMillis()), s.origin(),
-                        s.origin() == StoredEntity.Origin.FILE && stored.stream().anyMatch(o -> o.origin() == StoredEntity.Origin.API
-                                && o.id().equals(s.id()))));
-            }
+        for (StoredEntity s : owned.inForce()) {
+            boolean fromFile = s.origin() == StoredEntity.Origin.FILE;
+            (fromFile ? file : api).add(entity(s));
+            states.put(s.id(), new ConfigSnapshot.EntityState(s.hash(), Instant.ofEpochMilli(s.changedAtMillis()), s.origin(),
+                    fromFile && owned.apiIds().contains(s.id())));
         }
         Resolved resolved = resolve(file, api, source);
         resolved.suspended().keySet().forEach(states::remove);
