@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.heimdall.config.ConfigJson;
 import dev.heimdall.store.ConfigStore;
 import dev.heimdall.store.Database;
+import dev.heimdall.store.Dialect;
 import dev.heimdall.store.StoredEntity;
 import dev.heimdall.testing.GatewayTestResource;
 import dev.heimdall.testing.TestDatabase;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.sqlite.SQLiteDataSource;
 
@@ -44,7 +44,7 @@ class CrashDuringImportIT {
     static String storedHash(Path db) {
         SQLiteDataSource ds = TestDatabase.dataSource(db);
         List<ConfigJson.Entity> entities = new ArrayList<>();
-        for (StoredEntity s : new ConfigStore(new Database(ds, Flyway.configure().dataSource(ds).load())).loadAll()) {
+        for (StoredEntity s : new ConfigStore(new Database(ds, Dialect.SQLITE, "config.db")).loadAll()) {
             entities.add(new ConfigJson.Entity(s.kind(), s.name(), ConfigJson.parse(s.json()), s.hash()));
         }
         return ConfigJson.hash(ConfigJson.join(entities));

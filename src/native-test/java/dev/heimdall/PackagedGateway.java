@@ -17,6 +17,11 @@ record PackagedGateway(Process process, URI base, Path appDir) implements AutoCl
     }
 
     static PackagedGateway start(Path appDir, String... properties) throws Exception {
+        return start(appDir, java.util.Map.of(), properties);
+    }
+
+    /** With {@code env} added to the process's environment (values config.json names as {@code env.NAME}). */
+    static PackagedGateway start(Path appDir, java.util.Map<String, String> env, String... properties) throws Exception {
         int port = GracefulDrainIT.freePort();
         List<String> cmd = GracefulDrainIT.command();
         cmd.add(1, "-Dquarkus.http.port=" + port);
@@ -25,6 +30,7 @@ record PackagedGateway(Process process, URI base, Path appDir) implements AutoCl
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(appDir.resolve("gateway.log").toFile());
         pb.environment().put("HEIMDALL_APP_DIR", appDir.toString());
+        pb.environment().putAll(env);
         Process process = pb.start();
         URI base = URI.create("http://127.0.0.1:" + port);
         try {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heimdall.config.AliasConfig;
 import dev.heimdall.config.ConfigJson;
 import dev.heimdall.config.ConfigService;
+import dev.heimdall.store.RequestLogStore;
 import dev.heimdall.config.ConfigService.EntityChange;
 import dev.heimdall.config.ConfigSnapshot;
 import dev.heimdall.config.PluginConfig;
@@ -27,9 +28,11 @@ import java.util.TreeMap;
 public class ConfigAdmin {
 
     private final ConfigService configs;
+    private final RequestLogStore logs;
 
-    public ConfigAdmin(ConfigService configs) {
+    public ConfigAdmin(ConfigService configs, RequestLogStore logs) {
         this.configs = configs;
+        this.logs = logs;
     }
 
     void config(RoutingContext ctx) {
@@ -52,13 +55,19 @@ public class ConfigAdmin {
                 .put("config_file", configs.configFile().toString())
                 .put("precedence", "config.json owns what it declares (read-only here); what it does not declare is owned by the"
                         + " management API and survives restarts and file reloads")
-                .put("config_store", new JsonObject().put("type", "sqlite").put("shared_across_replicas", false)
-                        .put("note", "SQLite is this pod's own file: writes through this API reach only this replica"))
+                .put("config_store", store(configs.storeName(), configs.storeShared(), configs.localOnlyWarning()))
+                .put("logs_store", store(logs.describe(), logs.shared(), null))
                 .put("entities", entities)
                 .put("aliases", aliases(snapshot))
                 .put("plugins", plugins)
                 .put("warnings", new JsonArray(snapshot.warnings()))
                 .put("effective", new JsonObject(ConfigRedaction.redact(configs.effectiveJson()).toString()));
+    }
+
+    private static JsonObject store(String name, boolean shared, String warning) {
+        return new JsonObject().put("type", shared ? "postgres" : "sqlite").put("database", name).put("shared_across_replicas", shared)
+                .put("note", shared ? "Every replica reads and writes this database" : warning != null ? warning
+                        : "This pod's own file: with more than one replica, writes through this API would reach only this one");
     }
 
     void aliasList(RoutingContext ctx) {

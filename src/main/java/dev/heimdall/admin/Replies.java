@@ -44,7 +44,11 @@ final class Replies {
 
     /** A write: its reads of the store and its change are one step ({@link ConfigService#atomically}), on a worker thread. */
     static void changing(RoutingContext ctx, ConfigService configs, Callable<JsonObject> work) {
-        blocking(ctx, () -> configs.atomically(work));
+        blocking(ctx, () -> {
+            JsonObject reply = configs.atomically(work);
+            String warning = configs.localOnlyWarning();
+            return warning == null ? reply : reply.put("warning", warning);
+        });
     }
 
     static void failure(RoutingContext ctx, Throwable failure) {

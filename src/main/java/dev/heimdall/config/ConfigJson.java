@@ -146,7 +146,8 @@ public final class ConfigJson {
      * Splits a config root into the entities the store keeps, each owned by config.json or by the
      * management API: one per provider, per alias, per governance list item (by its {@code id}), and one per
      * other top-level section (the rest of {@code governance} is one). Parts of the wrong shape stay inside
-     * their section, so validation still reports them where the file has them.
+     * their section, so validation still reports them where the file has them. {@code config_store} and
+     * {@code logs_store} say where the stores are, so they are not kept in them (start-up reads them from the file).
      */
     public static List<Entity> split(JsonNode root) {
         List<Entity> entities = new ArrayList<>();
@@ -172,7 +173,7 @@ public final class ConfigJson {
                 if (!rest.isEmpty()) {
                     entities.add(entity(KIND_SECTION, section, rest));
                 }
-            } else {
+            } else if (!StoresReader.SECTIONS.contains(section)) {
                 entities.add(entity(KIND_SECTION, section, value));
             }
         }

@@ -16,10 +16,9 @@ import java.util.function.UnaryOperator;
 public final class ConfigParser {
 
     private static final Set<String> HEIMDALL_SECTIONS = Set.of("$schema", "providers", "plugins", "client", "aliases", "version",
-            "governance");
+            "governance", "config_store", "logs_store");
     /** Bifrost sections Heimdall reads without acting on; they are reported once, not rejected. */
-    private static final Set<String> BIFROST_SECTIONS = Set.of("mcp", "vector_store", "config_store",
-            "logs_store", "cluster_config", "auth_config", "encryption_key", "framework", "server", "source_of_truth",
+    private static final Set<String> BIFROST_SECTIONS = Set.of("mcp", "vector_store", "cluster_config", "auth_config", "encryption_key", "framework", "server", "source_of_truth",
             "env_label", "webhooks", "alerts", "saml_config", "scim_config", "load_balancer_config", "guardrails_config");
 
     private ConfigParser() {
@@ -33,6 +32,21 @@ public final class ConfigParser {
             throw new InvalidConfigException(source, r.problems());
         }
         return new ParsedConfig(config, r.warnings());
+    }
+
+    /**
+     * Where the stores are ({@code config_store}, {@code logs_store}), read from config.json before anything else:
+     * the configuration itself is kept in them. Problems stop start-up with their JSON paths.
+     */
+    public static StoresConfig stores(JsonNode root, String source, UnaryOperator<String> env, java.util.function.Consumer<String> warnings)
+            throws InvalidConfigException {
+        ConfigReader r = new ConfigReader(env);
+        StoresConfig stores = root.isObject() ? new StoresReader(r).read(root) : StoresConfig.LOCAL;
+        if (!r.problems().isEmpty()) {
+            throw new InvalidConfigException(source, r.problems());
+        }
+        r.warnings().forEach(warnings);
+        return stores;
     }
 
     private static GatewayConfig root(ConfigReader r, JsonNode root) {

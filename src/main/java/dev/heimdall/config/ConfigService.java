@@ -41,17 +41,26 @@ public class ConfigService {
     private final Event<ConfigSnapshot> published;
     private final UnaryOperator<String> env;
     private final Clock clock;
+    private final int replicas;
     private volatile ConfigSnapshot current;
     /** Hash of the last file content seen, valid or not, so an unchanged bad file is reported once. */
     private String lastSeenFileHash;
+    /** config.json's {@code config_store} and {@code logs_store} as start-up opened them; a change needs a restart. */
+    private JsonNode storesAtStart;
 
     @Inject
     public ConfigService(ConfigStore store, GatewaySettings settings, Event<ConfigSnapshot> published) {
-        this(store, Path.of(settings.appDir()).resolve(CONFIG_FILE), published, System::getenv, Clock.systemUTC());
+        this(store, Path.of(settings.appDir()).resolve(CONFIG_FILE), published, System::getenv, Clock.systemUTC(), settings.replicas());
     }
 
     public ConfigService(ConfigStore store, Path configFile, Event<ConfigSnapshot> published,
             UnaryOperator<String> env, Clock clock) {
+        this(store, configFile, published, env, clock, 1);
+    }
+
+    private ConfigService(ConfigStore store, Path configFile, Event<ConfigSnapshot> published,
+            UnaryOperator<String> env, Clock clock, int replicas) {
+        this.replicas = replicas;
         this.store = store;
         this.configFile = configFile;
         this.published = published;
@@ -66,6 +75,75 @@ public class ConfigService {
 
     public Path configFile() {
         return configFile;
+    }
+
+    /**
+     * Where the stores are, from config.json's {@code config_store} and {@code logs_store} (SQLite when there is no
+     * file or they are absent). Read before the stores open, since the rest of the configuration is kept in them.
+     */
+    public synchronized StoresConfig readStores() throws InvalidConfigException {
+        byte[] bytes = readFile();
+        if (bytes == null) {
+            storesAtStart = storeSections(null);
+            return StoresConfig.LOCAL;
+        }
+        JsonNode root = ConfigJson.read(bytes, configFile.toString());
+        storesAtStart = storeSections(root);
+        return ConfigParser.stores(root, configFile.toString(), env, LOG::warn);
+    }
+
+    private static JsonNode storeSections(JsonNode root) {
+        com.fasterxml.jackson.databind.node.ObjectNode sections = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        if (root != null && root.isObject()) {
+            StoresReader.SECTIONS.stream().sorted().filter(root::has).forEach(name -> sections.set(name, root.get(name)));
+        }
+        return sections;
+    }
+
+    /** Which database keeps the configuration (never with a password), and whether every replica reads it. */
+    public String storeName() {
+        return store.describe();
+    }
+
+    public boolean storeShared() {
+        return store.shared();
+    }
+
+    /**
+     * What an API write must say when it reaches this pod only (SQLite, several replicas), or null: a change the
+     * other replicas never see is worse when nobody is told.
+     */
+    public String localOnlyWarning() {
+        return store.shared() || replicas <= 1 ? null
+                : "Stored in this pod's own " + store.describe() + ": the other " + (replicas - 1) + " replica(s) behind the Service do not"
+                        + " see this change. Declare it in config.json (the ConfigMap), or give config.json a postgres config_store.";
+    }
+
+    /**
+     * Follows a store the replicas share: another replica's change (its API write, its import of a changed file)
+     * is applied here as soon as PostgreSQL announces it. Does nothing for a pod's own SQLite file.
+     */
+    public AutoCloseable followSharedStore() {
+        return store.listen(this::refreshFromStore);
+    }
+
+    /**
+     * Applies what the store holds now when it differs from what is in force. A stored configuration this
+     * replica finds invalid (written by a newer release, say) is refused and the running one stays.
+     */
+    synchronized boolean refreshFromStore() {
+        ConfigSnapshot next;
+        try {
+            next = fromStore(store.loadAll(), current == null ? store.describe() : current.source());
+        } catch (InvalidConfigException e) {
+            LOG.errorf("Refused a change from %s; the running configuration stays. %s", store.describe(), e.getMessage());
+            return false;
+        }
+        if (current != null && next.configHash().equals(current.configHash()) && next.entities().equals(current.entities())) {
+            return false;
+        }
+        publish(next, "a change another replica made in " + store.describe());
+        return true;
     }
 
     /**
@@ -126,6 +204,9 @@ public class ConfigService {
     private ConfigSnapshot apply(byte[] bytes, boolean startup) throws InvalidConfigException {
         String source = configFile.toString();
         JsonNode root = ConfigJson.read(bytes, source);
+        if (!startup && storesAtStart != null && !storeSections(root).equals(storesAtStart)) {
+            LOG.warnf("config_store / logs_store changed in %s: the stores in use stay until the next start", CONFIG_FILE);
+        }
         List<ConfigJson.Entity> file = ConfigJson.split(root);
         Set<String> declared = new HashSet<>();
         file.forEach(e -> declared.add(e.kind() + "/" + e.name()));
@@ -151,7 +232,7 @@ public class ConfigService {
                         + " but not in force until the file stops declaring it", id, CONFIG_FILE);
             }
         });
-        return publish(snapshot, "SQLite import: " + result);
+        return publish(snapshot, "import into " + store.describe() + ": " + result);
     }
 
     /**

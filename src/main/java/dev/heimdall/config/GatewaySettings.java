@@ -14,6 +14,13 @@ public interface GatewaySettings {
     /** Bifrost's {@code -app-dir}: the folder with config.json and the SQLite file config.db. */
     String appDir();
 
+    /**
+     * How many replicas run this gateway (the generated manifests set it from {@code quarkus.kubernetes.replicas}).
+     * With SQLite stores and more than one, the management API and the web UI say that writes reach this pod only.
+     */
+    @WithDefault("1")
+    int replicas();
+
     /** How often config.json is checked for changes; 0 turns live reload off. */
     @WithDefault("2s")
     Duration configWatchInterval();

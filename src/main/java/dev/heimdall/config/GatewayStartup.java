@@ -1,6 +1,7 @@
 package dev.heimdall.config;
 
-import dev.heimdall.store.Database;
+import dev.heimdall.store.StoreLocation;
+import dev.heimdall.store.Stores;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -13,9 +14,10 @@ import java.nio.file.Path;
 import org.jboss.logging.Logger;
 
 /**
- * Start-up order: the app dir must exist and be writable before SQLite opens its file there, the schema
- * must be current before the import, and a configuration must be in force before readiness turns up.
- * Then config.json is watched. A failure here stops the process with the reason.
+ * Start-up order: the app dir must exist and be writable before SQLite opens its file there; config.json says
+ * where the stores are (config_store, logs_store), and they are opened and their schemas made current before
+ * the import; a configuration must be in force before readiness turns up. Then config.json is watched, and a
+ * store the replicas share is followed. A failure here stops the process with the reason.
  */
 @ApplicationScoped
 public class GatewayStartup {
@@ -23,27 +25,31 @@ public class GatewayStartup {
     private static final Logger LOG = Logger.getLogger(GatewayStartup.class);
 
     private final GatewaySettings settings;
-    private final Database database;
+    private final Stores stores;
     private final ConfigService configs;
     private final Vertx vertx;
     private long watchTimer = -1;
+    private AutoCloseable following = () -> { };
 
-    public GatewayStartup(GatewaySettings settings, Database database, ConfigService configs, Vertx vertx) {
+    public GatewayStartup(GatewaySettings settings, Stores stores, ConfigService configs, Vertx vertx) {
         this.settings = settings;
-        this.database = database;
+        this.stores = stores;
         this.configs = configs;
         this.vertx = vertx;
     }
 
     void start(@Observes @Priority(10) StartupEvent event) throws InvalidConfigException {
         prepareAppDir(Path.of(settings.appDir()));
-        database.migrate();
         try {
+            StoresConfig where = configs.readStores();
+            stores.open(where.config(), where.logs());
+            LOG.infof("Configuration kept in %s, request log in %s", describe(where.config()), describe(where.logs()));
             configs.loadAtStartup();
         } catch (InvalidConfigException e) {
             LOG.error(e.getMessage());
             throw e;
         }
+        following = configs.followSharedStore();
         long every = settings.configWatchInterval().toMillis();
         if (every > 0) {
             watchTimer = vertx.setPeriodic(every, id -> vertx.executeBlocking(() -> configs.reloadIfChanged(), false));
@@ -51,10 +57,15 @@ public class GatewayStartup {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    void stop(@Observes ShutdownEvent event) throws Exception {
         if (watchTimer >= 0) {
             vertx.cancelTimer(watchTimer);
         }
+        following.close();
+    }
+
+    private static String describe(StoreLocation at) {
+        return at.shared() ? at.postgres().describe() + " (shared by the replicas)" : Stores.SQLITE_FILE + " (this pod's own)";
     }
 
     /** The seeds' most common start-up failure is an unwritable volume; say so plainly. */

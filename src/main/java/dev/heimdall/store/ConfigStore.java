@@ -10,21 +10,50 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The configuration in SQLite: config.json's entities (table config_entity) and the management API's
+ * The stored configuration: config.json's entities (table config_entity) and the management API's
  * (api_entity), kept apart so that neither owner can remove the other's. An import compares each entity's hash with the stored one and,
  * in one transaction, inserts new entities, replaces changed ones, deletes removed ones and leaves
  * unchanged rows untouched. A crash at any point leaves either the old or the new configuration whole.
+ * In a database the replicas share, each transaction that changed something tells the others when it commits
+ * ({@link #listen}).
  */
 public final class ConfigStore {
+
+    /** The PostgreSQL channel on which a change is announced; the payload is the writer's {@link #origin()}. */
+    static final String CHANGES_CHANNEL = "heimdall_config";
 
     /** An entity to import: {@code json} is its canonical text, {@code hash} that text's digest. */
     public record Incoming(String kind, String name, String hash, String json) {
     }
 
     private final Database db;
+    /** This process's mark on the changes it announces, so it does not reload what it wrote itself. */
+    private final String origin = java.util.UUID.randomUUID().toString();
 
     public ConfigStore(Database db) {
         this.db = db;
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    /** Which database this is (never with a password), and whether the replicas share it. */
+    public String describe() {
+        return db.name();
+    }
+
+    public boolean shared() {
+        return db.dialect() == Dialect.POSTGRES;
+    }
+
+    /**
+     * Calls {@code onChange} on a thread of its own after another process committed a change to this store, and
+     * after reconnecting (a change may have been missed while the connection was down). Nothing to listen to in
+     * a pod's own SQLite file: the returned handle does nothing.
+     */
+    public AutoCloseable listen(Runnable onChange) {
+        return shared() ? ChangeListener.start(db, CHANGES_CHANNEL, origin, onChange) : () -> { };
     }
 
     public ImportResult importEntities(String configHash, List<Incoming> incoming, long nowMillis) {
@@ -64,6 +93,7 @@ public final class ConfigStore {
             }
             ImportResult result = new ImportResult(added, changed, removed, unchanged);
             if (result.changedAnything()) {
+                db.dialect().notify(c, CHANGES_CHANNEL, origin);
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO config_import"
                         + " (config_hash, imported_at, added, changed, removed, unchanged) VALUES (?, ?, ?, ?, ?, ?)")) {
                     s.setString(1, configHash);
@@ -83,8 +113,9 @@ public final class ConfigStore {
     public List<StoredEntity> loadAll() {
         return db.inTransaction(c -> {
             List<StoredEntity> all = new ArrayList<>();
-            load(c, "SELECT kind, name, hash, json, imported_at FROM config_entity ORDER BY rowid", StoredEntity.Origin.FILE, all);
-            load(c, "SELECT kind, name, hash, json, updated_at FROM api_entity ORDER BY rowid", StoredEntity.Origin.API, all);
+            String order = " ORDER BY " + db.dialect().insertionOrder();
+            load(c, "SELECT kind, name, hash, json, imported_at FROM config_entity" + order, StoredEntity.Origin.FILE, all);
+            load(c, "SELECT kind, name, hash, json, updated_at FROM api_entity" + order, StoredEntity.Origin.API, all);
             return all;
         });
     }
@@ -124,11 +155,12 @@ public final class ConfigStore {
                     }
                 }
             }
+            db.dialect().notify(c, CHANGES_CHANNEL, origin);
             return null;
         });
     }
 
-    /** A cheap query proving the file is open and readable, for readiness. */
+    /** A cheap query proving the database is reachable and readable, for readiness. */
     public boolean ping() {
         try (Connection c = db.connection(); var s = c.createStatement(); var rs = s.executeQuery("SELECT 1")) {
             return rs.next();

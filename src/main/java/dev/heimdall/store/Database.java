@@ -10,38 +10,56 @@ import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.jboss.logging.Logger;
 
 /**
- * The SQLite file and its schema. Migrations are Flyway's ({@code db/migration/V<n>__<name>.sql}), each
- * applied in one transaction, so a crash mid-migration leaves the old schema.
+ * A database and its schema: each pod's SQLite file, or a PostgreSQL database the replicas share. Migrations
+ * are Flyway's ({@code db/migration/<dialect>/V<n>__<name>.sql}), each applied in one transaction, so a crash
+ * mid-migration leaves the old schema.
  */
 public final class Database {
 
     private static final Logger LOG = Logger.getLogger(Database.class);
 
     private final DataSource dataSource;
+    private final Dialect dialect;
+    private final String name;
     private final Flyway flyway;
 
     /**
-     * {@code flyway} is configured for {@code dataSource} (Quarkus builds it from {@code quarkus.flyway.*}).
-     * Flyway ignores "future" migrations by default; here they are not ignored, so a config.db from a newer
-     * release fails migrate's own validation and no second pass over the history is needed to find out.
+     * {@code name} says which database this is in messages, without a password. Flyway ignores "future"
+     * migrations by default; here they are not ignored, so a database from a newer release fails migrate's own
+     * validation and no second pass over the history is needed to find out. (The native image finds the
+     * migration files through Quarkus's build-time list, {@code quarkus.flyway.locations}.)
      */
-    public Database(DataSource dataSource, Flyway flyway) {
+    public Database(DataSource dataSource, Dialect dialect, String name) {
         this.dataSource = dataSource;
-        this.flyway = Flyway.configure().configuration(flyway.getConfiguration()).ignoreMigrationPatterns("*:pending").load();
+        this.dialect = dialect;
+        this.name = name;
+        this.flyway = Flyway.configure().dataSource(dataSource).locations("classpath:" + dialect.migrations())
+                .ignoreMigrationPatterns("*:pending").load();
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Which database this is, for messages and the management API (never with a password). */
+    public String name() {
+        return name;
     }
 
     public void migrate() {
         try {
-            baselineHandRunSchema();
+            if (dialect == Dialect.SQLITE) {
+                baselineHandRunSchema();
+            }
             int applied = flyway.migrate().migrationsExecuted;
             if (applied > 0) {
-                LOG.infof("Applied %d schema migration(s)", applied);
+                LOG.infof("Applied %d schema migration(s) to %s", applied, name);
             }
         } catch (FlywayValidateException e) {
-            throw new StoreException("config.db has schema migrations this Heimdall does not know (newer than this Heimdall?);"
-                    + " use a newer release or a fresh app dir. " + e.getMessage(), e);
+            throw new StoreException(name + " has schema migrations this Heimdall does not know (newer than this Heimdall?);"
+                    + " use a newer release or a fresh database. " + e.getMessage(), e);
         } catch (FlywayException | SQLException e) {
-            throw new StoreException("cannot open or migrate the SQLite database: " + e.getMessage(), e);
+            throw new StoreException("cannot open or migrate " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -91,7 +109,7 @@ public final class Database {
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw new StoreException("SQLite transaction failed: " + e.getMessage(), e);
+            throw new StoreException("a transaction on " + name + " failed: " + e.getMessage(), e);
         }
     }
 

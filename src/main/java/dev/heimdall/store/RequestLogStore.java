@@ -7,7 +7,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The request log in SQLite: batched inserts, filtered pages, summaries for charts, retention. */
+/** The request log (each pod's SQLite file, or one PostgreSQL table for every replica): batched inserts, filtered pages, summaries for charts, retention. */
 public final class RequestLogStore {
 
     /**
@@ -51,12 +51,25 @@ public final class RequestLogStore {
         this.db = db;
     }
 
+    /** Which database holds the log (never with a password). */
+    public String describe() {
+        return db.name();
+    }
+
+    /** Whether every replica writes its rows here. */
+    public boolean shared() {
+        return db.dialect() == Dialect.POSTGRES;
+    }
+
     /** Writes the entries in one transaction; returns them with the ids the database gave them. */
     public List<LogEntry> insert(List<LogEntry> entries) {
+        boolean returning = db.dialect() == Dialect.POSTGRES;
         return db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO request_log (ts, operation, requested_model, provider, model,"
-                    + " key_name, status, error_type, stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens,"
-                    + " cost_usd, virtual_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            String sql = "INSERT INTO request_log (ts, operation, requested_model, provider, model, key_name, status, error_type,"
+                    + " stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens, cost_usd, virtual_key)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            List<Long> ids = new ArrayList<>(entries.size());
+            try (PreparedStatement s = returning ? c.prepareStatement(sql, new String[] {"id"}) : c.prepareStatement(sql)) {
                 for (LogEntry e : entries) {
                     s.setLong(1, e.timestampMillis());
                     s.setString(2, e.operation());
@@ -78,17 +91,28 @@ public final class RequestLogStore {
                     s.addBatch();
                 }
                 s.executeBatch();
+                if (returning) {
+                    // Other replicas insert into the same table meanwhile: only RETURNING says which ids are ours.
+                    try (ResultSet rs = s.getGeneratedKeys()) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                }
             }
-            // One writer (RequestLog flushes under a lock) and one transaction: the batch's ids are consecutive.
-            long last;
-            try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
-                rs.next();
-                last = rs.getLong(1);
+            if (!returning) {
+                // One writer per file (RequestLog flushes under a lock) and one transaction: the batch's ids are consecutive.
+                try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+                    rs.next();
+                    long last = rs.getLong(1);
+                    for (long id = last - entries.size() + 1; id <= last; id++) {
+                        ids.add(id);
+                    }
+                }
             }
             List<LogEntry> written = new ArrayList<>(entries.size());
-            long id = last - entries.size() + 1;
-            for (LogEntry e : entries) {
-                written.add(e.withId(id++));
+            for (int i = 0; i < entries.size(); i++) {
+                written.add(entries.get(i).withId(ids.get(i)));
             }
             return written;
         });

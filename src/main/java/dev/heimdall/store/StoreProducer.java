@@ -2,34 +2,29 @@ package dev.heimdall.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
-/** Wires the store classes to the datasource Quarkus configures from {@code quarkus.datasource.*}. */
+/**
+ * Wires the store classes to the databases {@link Stores} opened at start-up. The beans are created on first
+ * use, which is after start-up has opened them.
+ */
 @ApplicationScoped
 public class StoreProducer {
 
     @Produces
     @ApplicationScoped
-    Database database(DataSource dataSource, Flyway flyway) {
-        return new Database(dataSource, flyway);
+    ConfigStore configStore(Stores stores) {
+        return new ConfigStore(stores.config());
     }
 
     @Produces
     @ApplicationScoped
-    ConfigStore configStore(Database database) {
-        return new ConfigStore(database);
+    CounterStore counterStore(Stores stores) {
+        return new CounterStore(stores.local());
     }
 
     @Produces
     @ApplicationScoped
-    CounterStore counterStore(Database database) {
-        return new CounterStore(database);
-    }
-
-    @Produces
-    @ApplicationScoped
-    RequestLogStore requestLogStore(Database database) {
-        return new RequestLogStore(database);
+    RequestLogStore requestLogStore(Stores stores) {
+        return new RequestLogStore(stores.logs());
     }
 }

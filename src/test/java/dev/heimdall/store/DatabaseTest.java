@@ -57,7 +57,7 @@ class DatabaseTest {
     }
 
     private static String resource(String name) throws Exception {
-        try (var in = DatabaseTest.class.getClassLoader().getResourceAsStream("db/migration/" + name)) {
+        try (var in = DatabaseTest.class.getClassLoader().getResourceAsStream("db/migration/sqlite/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

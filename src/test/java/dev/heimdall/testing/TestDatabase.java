@@ -1,8 +1,8 @@
 package dev.heimdall.testing;
 
 import dev.heimdall.store.Database;
+import dev.heimdall.store.Dialect;
 import java.nio.file.Path;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteDataSource;
 
 /** A real SQLite file with the gateway's schema, for tests that run without Quarkus. */
@@ -20,7 +20,7 @@ public final class TestDatabase {
     /** Opens (creating if needed) and migrates the file, as the gateway does at start-up. */
     public static Database open(Path file) {
         SQLiteDataSource ds = dataSource(file);
-        Database db = new Database(ds, Flyway.configure().dataSource(ds).load());
+        Database db = new Database(ds, Dialect.SQLITE, file.toString());
         db.migrate();
         return db;
     }
