@@ -108,6 +108,25 @@ class SharedStoreIT {
         JsonObject summary = get(a, "/api/logs/summary?group_by=model");
         assertEquals(2, summary.getJsonObject("totals").getLong("requests"), summary.encode());
 
+        // A's live feed shows what B serves, as B writes it.
+        HttpResponse<java.util.stream.Stream<String>> feed = http.send(HttpRequest.newBuilder(a.resolve("/api/logs/stream")).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, feed.statusCode());
+        java.util.Iterator<String> lines = feed.body().iterator();
+        assertTrue(lines.next().startsWith(": following"), "A follows before B serves");
+        assertEquals(200, chat(b, "live-via-b", value).statusCode());
+        String event = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            while (lines.hasNext()) {
+                String line = lines.next();
+                if (line.startsWith("data: ")) {
+                    return line;
+                }
+            }
+            return null;
+        }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(event.contains("live-via-b"), event);
+        feed.body().close();
+
         // A deletion through B reaches A.
         assertEquals(200, send(b, "DELETE", "/api/governance/virtual-keys/vk-shared", null).statusCode());
         Await.until("A drops the virtual key B deleted", () -> status(a, "/api/governance/virtual-keys/vk-shared") == 404);

@@ -72,7 +72,9 @@ class UiBrowserIT {
                     "auth_config": {"is_enabled": true, "admin_username": "%s", "admin_password": "%s"}
                   }
                 }
-                """.formatted(UPSTREAM_KEY, upstream.baseUrl(), USER, PASSWORD));
+                """.formatted(UPSTREAM_KEY, upstream.baseUrl(), USER, PASSWORD),
+                // As the generated StatefulSet runs it: three replicas, each with its own SQLite file.
+                "heimdall.replicas=3");
         ui = gateway.base() + "/ui/";
 
         // Debian's driver and browser: Selenium Manager downloads nothing.
@@ -218,7 +220,8 @@ class UiBrowserIT {
         // Configuration: ownership, the replicas note, the effective config without secrets.
         go("#/config");
         visible(By.id("config-entities"));
-        assertTrue(browser.findElement(By.tagName("main")).getText().contains("Writes reach only this replica"));
+        String configPage = browser.findElement(By.tagName("main")).getText();
+        assertTrue(configPage.contains("Writes reach only this replica") && configPage.contains("the other 2 replica(s)"), configPage);
         assertTrue(visible(By.id("config-effective")).getText().contains("auth_config"));
         shot("11-configuration");
         String page = browser.getPageSource();

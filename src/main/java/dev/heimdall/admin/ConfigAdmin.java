@@ -66,6 +66,7 @@ public class ConfigAdmin {
 
     private static JsonObject store(String name, boolean shared, String warning) {
         return new JsonObject().put("type", shared ? "postgres" : "sqlite").put("database", name).put("shared_across_replicas", shared)
+                .put("writes_reach_this_pod_only", warning != null)
                 .put("note", shared ? "Every replica reads and writes this database" : warning != null ? warning
                         : "This pod's own file: with more than one replica, writes through this API would reach only this one");
     }

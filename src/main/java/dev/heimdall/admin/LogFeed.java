@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code GET /api/logs/stream}: new request-log rows as Server-Sent Events ({@code event: log}, the row as JSON),
  * as the writer stores them (every 100 ms), so the log page updates while traffic flows. The request path
  * does nothing for it: rows reach the feed from the log writer's thread, and with nobody following, the
- * batch is dropped at once. A follower too slow to read is let go rather than buffered for.
+ * batch is dropped at once. A follower too slow to read is let go rather than buffered for. With a log
+ * shared by the replicas (a postgres {@code logs_store}), the rows the other replicas write arrive too, as
+ * they announce them.
  */
 @ApplicationScoped
 public class LogFeed {
@@ -28,6 +30,17 @@ public class LogFeed {
     }
 
     private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
+    private final RequestLogStore store;
+    private AutoCloseable otherReplicas = () -> { };
+
+    public LogFeed(RequestLogStore store) {
+        this.store = store;
+    }
+
+    /** After GatewayStartup (priority 10) opened the stores. */
+    void start(@Observes @jakarta.annotation.Priority(20) io.quarkus.runtime.StartupEvent event) {
+        otherReplicas = store.follow(() -> !followers.isEmpty(), rows -> onLogged(new LoggedRequests(rows)));
+    }
 
     void follow(RoutingContext ctx, RequestLogStore.Filter filter) {
         if (followers.size() >= MAX_FOLLOWERS) {
@@ -49,7 +62,8 @@ public class LogFeed {
     }
 
     /** Followers never end by themselves: end them, so a graceful shutdown does not wait for its timeout. */
-    void stop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+    void stop(@Observes io.quarkus.runtime.ShutdownEvent event) throws Exception {
+        otherReplicas.close();
         for (Follower f : followers) {
             followers.remove(f);
             f.response().end();

@@ -19,7 +19,7 @@ final class LogViews {
                 .put("stream", e.stream()).put("attempts", e.attempts()).put("latency_ms", e.latencyMillis())
                 .put("overhead_ms", e.overheadMillis()).put("ttft_ms", e.ttftMillis())
                 .put("input_tokens", e.inputTokens()).put("output_tokens", e.outputTokens()).put("cost_usd", e.costUsd())
-                .put("virtual_key", e.virtualKey());
+                .put("virtual_key", e.virtualKey()).put("trace_id", e.traceId());
     }
 
     static JsonObject totals(LogSummary.Totals t) {

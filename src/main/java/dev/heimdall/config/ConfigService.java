@@ -58,7 +58,7 @@ public class ConfigService {
         this(store, configFile, published, env, clock, 1);
     }
 
-    private ConfigService(ConfigStore store, Path configFile, Event<ConfigSnapshot> published,
+    ConfigService(ConfigStore store, Path configFile, Event<ConfigSnapshot> published,
             UnaryOperator<String> env, Clock clock, int replicas) {
         this.replicas = replicas;
         this.store = store;

@@ -3,15 +3,19 @@ package dev.heimdall.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
  * PostgreSQL's LISTEN on one pooled connection held by a thread of its own: another replica's committed change
- * arrives as a notification within milliseconds, and {@code onChange} runs once per batch of them (one's own
- * changes, marked with {@code origin}, are skipped). After every (re)connection {@code onChange} runs too, since
- * changes made while nobody listened send no notification. Close stops the thread within a second.
+ * arrives as a notification within milliseconds, and {@code onChange} runs once per batch of them with what
+ * each said after its writer's {@code origin} (one's own changes, marked with it, are skipped). After every
+ * (re)connection {@code onChange} runs too, with nothing, since changes made while nobody listened send no
+ * notification. Close stops the thread within a second.
  */
 final class ChangeListener implements AutoCloseable {
 
@@ -22,17 +26,18 @@ final class ChangeListener implements AutoCloseable {
     private final Database db;
     private final String channel;
     private final String origin;
-    private final Runnable onChange;
+    private final Consumer<List<String>> onChange;
     private volatile boolean stopped;
 
-    private ChangeListener(Database db, String channel, String origin, Runnable onChange) {
+    private ChangeListener(Database db, String channel, String origin, Consumer<List<String>> onChange) {
         this.db = db;
         this.channel = channel;
         this.origin = origin;
         this.onChange = onChange;
     }
 
-    static ChangeListener start(Database db, String channel, String origin, Runnable onChange) {
+    /** A payload is the writer's origin, then optionally a space and what the change says ({@link #payload}). */
+    static ChangeListener start(Database db, String channel, String origin, Consumer<List<String>> onChange) {
         ChangeListener listener = new ChangeListener(db, channel, origin, onChange);
         Thread thread = new Thread(listener::run, "heimdall-store-listener");
         thread.setDaemon(true);
@@ -48,12 +53,20 @@ final class ChangeListener implements AutoCloseable {
                     s.execute("LISTEN " + channel);
                 }
                 backoff = 250;
-                changed();
+                changed(List.of());
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!stopped) {
                     PGNotification[] notes = pg.getNotifications(POLL_MILLIS);
-                    if (notes != null && java.util.Arrays.stream(notes).anyMatch(n -> !origin.equals(n.getParameter()))) {
-                        changed();
+                    List<String> others = new ArrayList<>();
+                    for (PGNotification n : notes == null ? new PGNotification[0] : notes) {
+                        String p = n.getParameter();
+                        if (!p.equals(origin) && !p.startsWith(origin + " ")) {
+                            int space = p.indexOf(' ');
+                            others.add(space < 0 ? "" : p.substring(space + 1));
+                        }
+                    }
+                    if (!others.isEmpty()) {
+                        changed(others);
                     }
                 }
             } catch (SQLException e) {
@@ -71,9 +84,14 @@ final class ChangeListener implements AutoCloseable {
         }
     }
 
-    private void changed() {
+    /** What a writer sends: its origin, and what changed when there is more to say. */
+    static String payload(String origin, String said) {
+        return said == null || said.isEmpty() ? origin : origin + " " + said;
+    }
+
+    private void changed(List<String> said) {
         try {
-            onChange.run();
+            onChange.accept(said);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Could not apply a change from %s", db.name());
         }

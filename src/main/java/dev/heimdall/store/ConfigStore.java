@@ -53,7 +53,7 @@ public final class ConfigStore {
      * a pod's own SQLite file: the returned handle does nothing.
      */
     public AutoCloseable listen(Runnable onChange) {
-        return shared() ? ChangeListener.start(db, CHANGES_CHANNEL, origin, onChange) : () -> { };
+        return shared() ? ChangeListener.start(db, CHANGES_CHANNEL, origin, said -> onChange.run()) : () -> { };
     }
 
     public ImportResult importEntities(String configHash, List<Incoming> incoming, long nowMillis) {

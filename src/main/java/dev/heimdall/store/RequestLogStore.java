@@ -45,10 +45,70 @@ public final class RequestLogStore {
     public record Query(Filter filter, int limit, long beforeId, int offset) {
     }
 
+    /** The PostgreSQL channel on which a replica announces the ids of the rows it wrote. */
+    static final String WRITES_CHANNEL = "heimdall_request_log";
+    /** PostgreSQL's limit on a notification's payload is 8000 bytes; beyond this, the ids go as a range. */
+    private static final int MAX_LISTED_IDS = 500;
+
     private final Database db;
+    private final String origin = java.util.UUID.randomUUID().toString();
 
     public RequestLogStore(Database db) {
         this.db = db;
+    }
+
+    /**
+     * Calls {@code onRows} on a thread of its own with the rows other replicas wrote into a shared log, as they
+     * commit them, so a replica's live feed shows every replica's traffic. {@code wanted} is asked first: when
+     * nobody follows, no row is read. Nothing to follow in a pod's own SQLite file.
+     */
+    public AutoCloseable follow(java.util.function.BooleanSupplier wanted, java.util.function.Consumer<List<LogEntry>> onRows) {
+        if (!shared()) {
+            return () -> { };
+        }
+        return ChangeListener.start(db, WRITES_CHANNEL, origin, said -> {
+            if (!wanted.getAsBoolean()) {
+                return;
+            }
+            List<LogEntry> rows = new ArrayList<>();
+            for (String ids : said) {
+                rows.addAll(written(ids));
+            }
+            if (!rows.isEmpty()) {
+                onRows.accept(rows);
+            }
+        });
+    }
+
+    /** The rows a notification names: {@code 1,2,5} or, for a large batch, {@code 10-900}. */
+    private List<LogEntry> written(String ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM request_log WHERE ");
+        List<Object> args = new ArrayList<>();
+        int dash = ids.indexOf('-');
+        if (dash > 0) {
+            sql.append("id BETWEEN ? AND ?");
+            args.add(Long.parseLong(ids.substring(0, dash)));
+            args.add(Long.parseLong(ids.substring(dash + 1)));
+        } else {
+            String[] listed = ids.split(",");
+            sql.append("id IN ").append(marks(listed.length));
+            for (String id : listed) {
+                args.add(Long.parseLong(id));
+            }
+        }
+        sql.append(" ORDER BY id");
+        return db.inTransaction(c -> {
+            List<LogEntry> out = new ArrayList<>();
+            try (PreparedStatement s = prepare(c, sql.toString(), args); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(entry(rs));
+                }
+            }
+            return out;
+        });
     }
 
     /** Which database holds the log (never with a password). */
@@ -66,8 +126,8 @@ public final class RequestLogStore {
         boolean returning = db.dialect() == Dialect.POSTGRES;
         return db.inTransaction(c -> {
             String sql = "INSERT INTO request_log (ts, operation, requested_model, provider, model, key_name, status, error_type,"
-                    + " stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens, cost_usd, virtual_key)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                    + " stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens, cost_usd, virtual_key, trace_id)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
             List<Long> ids = new ArrayList<>(entries.size());
             try (PreparedStatement s = returning ? c.prepareStatement(sql, new String[] {"id"}) : c.prepareStatement(sql)) {
                 for (LogEntry e : entries) {
@@ -88,6 +148,7 @@ public final class RequestLogStore {
                     setNullable(s, 15, e.outputTokens());
                     setNullable(s, 16, e.costUsd());
                     s.setString(17, e.virtualKey());
+                    s.setString(18, e.traceId());
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -109,6 +170,10 @@ public final class RequestLogStore {
                         ids.add(id);
                     }
                 }
+            } else if (!ids.isEmpty()) {
+                String said = ids.size() <= MAX_LISTED_IDS ? ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
+                        : ids.get(0) + "-" + ids.get(ids.size() - 1);
+                db.dialect().notify(c, WRITES_CHANNEL, ChangeListener.payload(origin, said));
             }
             List<LogEntry> written = new ArrayList<>(entries.size());
             for (int i = 0; i < entries.size(); i++) {
@@ -201,13 +266,13 @@ public final class RequestLogStore {
     }
 
     private static final String COLUMNS = "id, ts, operation, requested_model, provider, model, key_name, status, error_type,"
-            + " stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens, cost_usd, virtual_key";
+            + " stream, attempts, latency_ms, overhead_ms, ttft_ms, input_tokens, output_tokens, cost_usd, virtual_key, trace_id";
 
     private static LogEntry entry(ResultSet rs) throws SQLException {
         return new LogEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9), rs.getInt(10) == 1, rs.getInt(11),
                 rs.getDouble(12), rs.getDouble(13), nullableDouble(rs, 14), nullableLong(rs, 15), nullableLong(rs, 16),
-                nullableDouble(rs, 17), rs.getString(18));
+                nullableDouble(rs, 17), rs.getString(18), rs.getString(19));
     }
 
     private static void where(Filter f, StringBuilder sql, List<Object> args) {

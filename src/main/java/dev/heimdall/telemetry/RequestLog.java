@@ -74,7 +74,8 @@ public class RequestLog {
         flush();
     }
 
-    void add(Exchange ex) {
+    /** {@code traceId}: the trace the exchange's span goes to, or null when it has none. */
+    void add(Exchange ex, String traceId) {
         ConfigSnapshot snapshot = configs.current();
         if (snapshot != null && !snapshot.config().client().enableLogging()) {
             return;
@@ -86,7 +87,7 @@ public class RequestLog {
                 ex.status(), ex.errorType(), ex.stream(), ex.attempts().size(), latency, ex.overheadNanos() / 1e6,
                 ex.stream() && ex.firstByteNanos() > 0 ? (ex.firstByteNanos() - ex.startNanos()) / 1e6 : null,
                 ex.usage().inputTokens(), ex.usage().outputTokens(), ex.costNanoUsd() == null ? null : ex.costNanoUsd() / 1e9,
-                ex.virtualKey());
+                ex.virtualKey(), traceId);
         if (!queue.offer(entry)) {
             dropped.increment();
         }

@@ -60,8 +60,9 @@ public class Telemetry implements ExchangeListener {
     @Override
     public void completed(Exchange ex) {
         metrics.record(ex);
-        log.add(ex);
-        if (ex.trace() != null && ex.trace().sampled() && !ex.attempts().isEmpty()) {
+        boolean traced = ex.trace() != null && ex.trace().sampled() && !ex.attempts().isEmpty();
+        log.add(ex, traced ? ex.trace().traceId() : null);
+        if (traced) {
             tracing.submit(ex);
         }
     }

@@ -54,6 +54,7 @@ CREATE TABLE request_log (
     input_tokens    BIGINT,
     output_tokens   BIGINT,
     cost_usd        DOUBLE PRECISION,
-    virtual_key     TEXT
+    virtual_key     TEXT,
+    trace_id        TEXT
 );
 CREATE INDEX request_log_ts ON request_log (ts);

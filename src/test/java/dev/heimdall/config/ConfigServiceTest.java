@@ -138,4 +138,26 @@ class ConfigServiceTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> GatewayStartup.prepareAppDir(file.resolve("data")));
         assertTrue(e.getMessage().contains("Cannot create the app dir") && e.getMessage().contains("HEIMDALL_APP_DIR"), e.getMessage());
     }
+
+    @Test
+    void withSeveralReplicasOnSqliteAWriteSaysItReachesThisPodOnly() {
+        Database db = TestDatabase.open(dir.resolve("config.db"));
+        Clock clock = Clock.systemUTC();
+        ConfigService one = new ConfigService(new ConfigStore(db), dir.resolve("config.json"), events, k -> null, clock, 1);
+        assertEquals(null, one.localOnlyWarning(), "one replica: nothing to warn about");
+        ConfigService three = new ConfigService(new ConfigStore(db), dir.resolve("config.json"), events, k -> null, clock, 3);
+        String warning = three.localOnlyWarning();
+        assertTrue(warning.contains("the other 2 replica(s)") && warning.contains("config_store"), warning);
+        assertFalse(three.storeShared());
+    }
+
+    @Test
+    void storeSectionsAreReadBeforeTheStoresOpenAndAChangeWaitsForARestart() throws Exception {
+        Files.writeString(dir.resolve("config.json"), "{\"providers\": {}, \"config_store\": {\"type\": \"postgres\"}}");
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> service(Map.of()).readStores());
+        assertTrue(e.getMessage().contains("$.config_store.config"), e.getMessage());
+        Files.writeString(dir.resolve("config.json"), ONE);
+        ConfigService service = service(Map.of("KEY", "k"));
+        assertEquals(StoresConfig.LOCAL, service.readStores());
+    }
 }

@@ -142,6 +142,29 @@ class PostgresStoreTest {
     }
 
     @Test
+    void aReplicaFollowingTheLogReceivesTheRowsOthersWriteAndNotItsOwn() throws Exception {
+        PostgresServer shared = freshDatabase();
+        RequestLogStore a = new RequestLogStore(replica("a", shared).logs());
+        RequestLogStore b = new RequestLogStore(replica("b", shared).logs());
+        LinkedBlockingQueue<List<LogEntry>> toB = new LinkedBlockingQueue<>();
+        AtomicInteger asked = new AtomicInteger();
+        LinkedBlockingQueue<String> ready = new LinkedBlockingQueue<>();
+        listeners.add(b.follow(() -> {
+            asked.incrementAndGet();
+            ready.add("asked");
+            return true;
+        }, toB::add));
+        assertEquals("asked", ready.poll(30, TimeUnit.SECONDS), "listening (asked once on connecting)");
+
+        b.insert(List.of(entry(500, "own", 200, 1.0, null)));
+        List<LogEntry> fromA = a.insert(List.of(entry(1_000, "gpt-4o", 200, 40.0, null), entry(2_000, "glm-5", 502, 900.0, 0.002)));
+        assertEquals(fromA, toB.poll(30, TimeUnit.SECONDS), "A's rows, whole, in A's order");
+        // B's own row was announced before A's on the same channel; had it been delivered, it would be here first.
+        assertTrue(toB.isEmpty());
+        assertTrue(asked.get() >= 2, "asked before reading rows");
+    }
+
+    @Test
     void aWrongPasswordStopsStartUpNamingTheDatabaseNotThePassword() {
         PostgresServer shared = freshDatabase();
         Stores stores = new Stores(TestDatabase.dataSource(dir.resolve("c.db")));
@@ -155,6 +178,6 @@ class PostgresStoreTest {
 
     private static LogEntry entry(long ts, String model, int status, double latency, Double cost) {
         return new LogEntry(0, ts, "chat", model, "openai", model, "k1", status, status >= 400 ? "upstream_error" : null, false, 1,
-                latency, 0.2, null, 10L, status >= 400 ? null : 5L, cost, "vk-team");
+                latency, 0.2, null, 10L, status >= 400 ? null : 5L, cost, "vk-team", status >= 400 ? null : "4bf92f3577b34da6a3ce929d0e0e4736");
     }
 }

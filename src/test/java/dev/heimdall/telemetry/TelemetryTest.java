@@ -342,6 +342,13 @@ class TelemetryTest {
         given().get("/api/logs?status=abc").then().statusCode(400);
         given().get("/api/logs?limit=5000").then().statusCode(400);
         given().get("/api/logs?since=yesterday").then().statusCode(400);
+
+        // Each row names the trace its span went to, so the log page links a request to Langfuse.
+        java.util.Set<String> traced = dev.heimdall.testing.Await.value("the five requests' spans", () -> collector.spans().stream()
+                .filter(sp -> model.equals(sp.attributes().get("heimdall.requested_model"))).map(ReceivedSpan::traceId)
+                .collect(java.util.stream.Collectors.toSet()), ids -> ids.size() == 5);
+        List<String> logged = given().get("/api/logs?model=" + label).jsonPath().getList("data.trace_id");
+        assertEquals(traced, new java.util.HashSet<>(logged));
     }
 
     /** The exposition once {@code ready} holds (or after 2 s, for the assertions to report what is missing). */

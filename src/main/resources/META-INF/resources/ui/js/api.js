@@ -1,5 +1,7 @@
 // The management API client: JSON in and out, errors as ApiError carrying the API's {"error": {…}} body.
 
+import { toast } from './dom.js';
+
 export class ApiError extends Error {
   constructor(status, body, fallback) {
     const e = (body && body.error) || {};
@@ -59,6 +61,8 @@ export async function api(path, { method = 'GET', body, signal, query } = {}) {
     err.retryAfter = res.headers.get('Retry-After');
     throw err;
   }
+  // A write the other replicas will not see (SQLite, several replicas) says so; so does the console.
+  if (method !== 'GET' && data && data.warning) toast(data.warning, 'warn');
   return data;
 }
 

@@ -198,7 +198,7 @@ export function toast(message, tone = '') {
   const host = document.getElementById('toasts');
   const t = h('div', { class: ['toast', tone] }, message);
   host.append(t);
-  setTimeout(() => t.remove(), tone === 'error' ? 6000 : 3500);
+  setTimeout(() => t.remove(), tone === 'error' || tone === 'warn' ? 8000 : 3500);
 }
 
 export async function copyText(text) {

@@ -26,6 +26,7 @@ export default function render(outlet) {
 
   function draw(c) {
     const store = c.config_store || {};
+    const logs = c.logs_store || {};
     const entities = Object.entries(c.entities || {});
     const fileCount = entities.filter(([, e]) => e.source === 'file').length;
     const filter = h('input', { type: 'search', placeholder: 'Filter entities', 'aria-label': 'Filter entities', style: { width: '220px' } });
@@ -55,10 +56,10 @@ export default function render(outlet) {
         h('dt', null, 'Config file'), h('dd', null, h('code', null, c.config_file || '—')),
         h('dt', null, 'Config hash'), h('dd', null, h('code', { title: c.config_hash }, (c.config_hash || '—').slice(0, 12))),
         h('dt', null, 'Applied'), h('dd', null, fmtDateTime(c.applied_at), h('span', { class: 'muted' }, ` (${fmtRelative(c.applied_at)})`)),
-        h('dt', null, 'Config store'), h('dd', null, store.type || '—', ' · ', store.shared_across_replicas ? 'shared by every replica' : 'this replica only'),
+        h('dt', null, 'Config store'), h('dd', null, h('code', null, store.database || store.type || '—'), ' · ', store.shared_across_replicas ? 'shared by every replica' : 'this replica only'),
+        h('dt', null, 'Request log'), h('dd', null, h('code', null, logs.database || logs.type || '—'), ' · ', logs.shared_across_replicas ? 'every replica’s requests' : 'this replica’s requests'),
         h('dt', null, 'Plugins'), h('dd', null, (c.plugins || []).length ? h('div', { class: 'chips' }, c.plugins.map((p) => badge(`${p.name}${p.enabled ? '' : ' (off)'}`, p.enabled ? 'green' : ''))) : h('span', { class: 'muted' }, 'none'))))),
-      store.shared_across_replicas === false ? callout('warn', h('strong', null, 'Writes reach only this replica. '),
-        store.note ? store.note + '. ' : '', 'With several replicas, put what must hold everywhere in config.json (a ConfigMap) instead of creating it here.') : null,
+      store.writes_reach_this_pod_only ? callout('warn', h('strong', null, 'Writes reach only this replica. '), store.note || '') : null,
       callout('info', h('strong', null, 'Precedence. '), c.precedence ? c.precedence + '.' : '',
         ' An entity the file declares with the id of one created here wins; the API’s is kept, shadowed, until the file stops declaring it.'),
       h('section', { class: 'card', id: 'config-warnings' },

@@ -258,6 +258,7 @@ function showDetail(e) {
     ['Time to first token', e.ttft_ms == null ? '—' : fmtMs(e.ttft_ms)],
     ['Input tokens', e.input_tokens == null ? '—' : fmtInt(e.input_tokens)],
     ['Output tokens', e.output_tokens == null ? '—' : fmtInt(e.output_tokens)],
+    ['Trace id', e.trace_id ? h('code', { title: 'The trace this request was exported in (the otel plugin): search it in Langfuse' }, e.trace_id) : '— (not traced)'],
     ['Cost', e.cost_usd != null ? fmtUsd(e.cost_usd) : e.input_tokens == null && e.output_tokens == null ? '— (no usage reported)' : '— (no price known for this model)'],
   ];
   const model = e.requested_model || e.model;
