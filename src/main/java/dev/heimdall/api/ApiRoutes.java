@@ -3,7 +3,7 @@ package dev.heimdall.api;
 import dev.heimdall.config.ConfigService;
 import dev.heimdall.provider.Endpoint;
 import dev.heimdall.provider.OpenAiError;
-import dev.heimdall.store.ConfigStore;
+import dev.heimdall.store.Stores;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,15 +28,15 @@ public class ApiRoutes {
     private final InferenceHandler inference;
     private final ModelsHandler models;
     private final ConfigService configs;
-    private final ConfigStore store;
+    private final Stores stores;
     private final DrainGuard drain;
 
-    public ApiRoutes(InferenceHandler inference, ModelsHandler models, ConfigService configs, ConfigStore store, DrainGuard drain) {
+    public ApiRoutes(InferenceHandler inference, ModelsHandler models, ConfigService configs, Stores stores, DrainGuard drain) {
         this.drain = drain;
         this.inference = inference;
         this.models = models;
         this.configs = configs;
-        this.store = store;
+        this.stores = stores;
     }
 
     /** First among the route observers: a /v1 request meets its own routes before any other. */
@@ -57,13 +57,13 @@ public class ApiRoutes {
         router.get("/health").handler(this::health);
     }
 
-    /** Bifrost's health path, which existing probes and scripts use. */
+    /** Bifrost's health path, which existing probes and scripts use: the pod's own SQLite file, as readiness. */
     private void health(RoutingContext ctx) {
         if (configs.current() == null) {
             Responses.json(ctx, 503, new JsonObject().put("status", "starting"));
             return;
         }
-        ctx.vertx().executeBlocking(store::ping, false).onComplete(ar -> {
+        ctx.vertx().executeBlocking(() -> stores.local().ping(), false).onComplete(ar -> {
             boolean ok = ar.succeeded() && ar.result();
             Responses.json(ctx, ok ? 200 : 503, new JsonObject().put("status", ok ? "ok" : "sqlite not answering"));
         });

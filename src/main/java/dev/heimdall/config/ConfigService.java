@@ -182,15 +182,17 @@ public class ConfigService {
         if (hash.equals(lastSeenFileHash)) {
             return false;
         }
-        lastSeenFileHash = hash;
         try {
             apply(bytes, false);
+            lastSeenFileHash = hash;
             return true;
         } catch (InvalidConfigException e) {
+            lastSeenFileHash = hash; // the file's own fault: said once, until it changes
             LOG.errorf("Refused the changed %s; the running configuration stays. %s", configFile, e.getMessage());
             return false;
         } catch (RuntimeException e) {
-            LOG.errorf(e, "Could not apply the changed %s; the running configuration stays", configFile);
+            // The store's fault (a shared database unreachable, say): the same file is tried again at the next check.
+            LOG.errorf("Could not apply the changed %s; the running configuration stays, and it is tried again: %s", configFile, e.getMessage());
             return false;
         }
     }
@@ -310,11 +312,17 @@ public class ConfigService {
     static final String MANAGEMENT_API = "the management API";
 
     /**
-     * Runs {@code work} with no other change or reload in between: a read of the store and the
-     * {@link #change} built from it are one step, so two concurrent edits of one entity cannot lose either.
+     * Runs {@code work} with no other change or reload in between, on any replica: a read of the store and the
+     * {@link #change} built from it are one step, so two concurrent edits of one entity cannot lose either, and
+     * two replicas cannot both create one id. In a shared store, what other replicas wrote is applied first.
      */
     public synchronized <T> T atomically(java.util.concurrent.Callable<T> work) throws Exception {
-        return work.call();
+        return store.exclusively(() -> {
+            if (store.shared()) {
+                refreshFromStore();
+            }
+            return work.call();
+        });
     }
 
     /**

@@ -22,6 +22,7 @@ final class StoresReader {
     private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|m|s)");
     static final int DEFAULT_MAX_CONNECTIONS = 10;
+    static final int MIN_CONNECTIONS = 4;
 
     private final ConfigReader r;
 
@@ -125,8 +126,9 @@ final class StoresReader {
         if (r.problems().size() > problemsBefore) {
             return null;
         }
-        // 0 is Go's "unlimited"; one connection listens for other replicas' changes, so two at least.
-        int connections = maxOpen == 0 ? DEFAULT_MAX_CONNECTIONS : Math.max(2, maxOpen);
+        // 0 is Go's "unlimited". Two connections listen (configuration changes, other replicas' log rows) when both
+        // stores share this database, so four at least: two for the work.
+        int connections = maxOpen == 0 ? DEFAULT_MAX_CONNECTIONS : Math.max(MIN_CONNECTIONS, maxOpen);
         return new PostgresServer(host, port, user, password.value(), database, sslMode, connections, lifetime);
     }
 

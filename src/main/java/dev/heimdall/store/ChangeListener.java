@@ -15,13 +15,16 @@ import org.postgresql.PGNotification;
  * arrives as a notification within milliseconds, and {@code onChange} runs once per batch of them with what
  * each said after its writer's {@code origin} (one's own changes, marked with it, are skipped). After every
  * (re)connection {@code onChange} runs too, with nothing, since changes made while nobody listened send no
- * notification. Close stops the thread within a second.
+ * notification; when it fails, it runs again each second until it succeeds. The connection is checked every 30 s
+ * (a dropped one is replaced). Close stops the thread within a second.
  */
 final class ChangeListener implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ChangeListener.class);
     private static final int POLL_MILLIS = 1000;
     private static final long MAX_BACKOFF_MILLIS = 5000;
+    private static final long CHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    private static final int CHECK_TIMEOUT_SECONDS = 5;
 
     private final Database db;
     private final String channel;
@@ -53,8 +56,9 @@ final class ChangeListener implements AutoCloseable {
                     s.execute("LISTEN " + channel);
                 }
                 backoff = 250;
-                changed(List.of());
+                boolean pending = !changed(List.of());
                 PGConnection pg = c.unwrap(PGConnection.class);
+                long checkedAt = System.nanoTime();
                 while (!stopped) {
                     PGNotification[] notes = pg.getNotifications(POLL_MILLIS);
                     List<String> others = new ArrayList<>();
@@ -65,11 +69,23 @@ final class ChangeListener implements AutoCloseable {
                             others.add(space < 0 ? "" : p.substring(space + 1));
                         }
                     }
-                    if (!others.isEmpty()) {
-                        changed(others);
+                    if (!others.isEmpty() || pending) {
+                        // A change that could not be applied (the database busy, say) is tried again each second.
+                        pending = !changed(others);
+                    }
+                    if (System.nanoTime() - checkedAt > CHECK_NANOS) {
+                        // Waiting for notifications sends nothing: a connection the network dropped without a word
+                        // would wait forever. A round trip with a deadline finds out.
+                        if (!c.isValid(CHECK_TIMEOUT_SECONDS)) {
+                            throw new SQLException("the listening connection does not answer");
+                        }
+                        checkedAt = System.nanoTime();
                     }
                 }
-            } catch (SQLException e) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("UNLISTEN *"); // the connection goes back to the pool: nothing must queue for it there
+                }
+            } catch (SQLException | RuntimeException e) {
                 if (stopped) {
                     return;
                 }
@@ -89,11 +105,14 @@ final class ChangeListener implements AutoCloseable {
         return said == null || said.isEmpty() ? origin : origin + " " + said;
     }
 
-    private void changed(List<String> said) {
+    /** Whether {@code onChange} took the change; a failure (anything thrown, errors too) is logged and retried. */
+    private boolean changed(List<String> said) {
         try {
             onChange.accept(said);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Could not apply a change from %s", db.name());
+            return true;
+        } catch (Throwable e) {
+            LOG.errorf(e, "Could not apply a change from %s; trying again in a second", db.name());
+            return false;
         }
     }
 

@@ -21,6 +21,8 @@ public final class ConfigStore {
 
     /** The PostgreSQL channel on which a change is announced; the payload is the writer's {@link #origin()}. */
     static final String CHANGES_CHANNEL = "heimdall_config";
+    /** PostgreSQL's advisory lock that orders the replicas' imports and management-API changes ("heimdall"). */
+    private static final long CHANGE_LOCK = 0x6865696d64616c6cL;
 
     /** An entity to import: {@code json} is its canonical text, {@code hash} that text's digest. */
     public record Incoming(String kind, String name, String hash, String json) {
@@ -58,6 +60,13 @@ public final class ConfigStore {
 
     public ImportResult importEntities(String configHash, List<Incoming> incoming, long nowMillis) {
         return db.inTransaction(c -> {
+            if (shared()) {
+                // Another replica's import or API change in between would make this one's comparison stale.
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, CHANGE_LOCK);
+                    lock.execute();
+                }
+            }
             Map<String, String> existing = new HashMap<>();
             try (PreparedStatement s = c.prepareStatement("SELECT kind, name, hash FROM config_entity");
                     ResultSet rs = s.executeQuery()) {
@@ -128,6 +137,28 @@ public final class ConfigStore {
         }
     }
 
+    /**
+     * Runs {@code work} with every other replica's imports and {@code exclusively} work held off, in a database
+     * the replicas share (PostgreSQL's advisory lock, given up after 15 s of waiting): a read of the store and
+     * the write decided from it are one step across replicas, as {@code synchronized} makes them within one.
+     * A pod's own SQLite file has no one else to hold off. {@code work} must not import.
+     */
+    public <T> T exclusively(java.util.concurrent.Callable<T> work) throws Exception {
+        if (!shared()) {
+            return work.call();
+        }
+        try (Connection c = db.connection(); var s = c.createStatement()) {
+            s.execute("SET lock_timeout = '15s'");
+            s.execute("SELECT pg_advisory_lock(" + CHANGE_LOCK + ")");
+            try {
+                return work.call();
+            } finally {
+                s.execute("SELECT pg_advisory_unlock(" + CHANGE_LOCK + ")");
+                s.execute("RESET lock_timeout");
+            }
+        }
+    }
+
     /** One write of the management API: an entity's new JSON, or its removal when {@code json} is null. */
     public record ApiWrite(String kind, String name, String hash, String json) {
     }
@@ -158,15 +189,6 @@ public final class ConfigStore {
             db.dialect().notify(c, CHANGES_CHANNEL, origin);
             return null;
         });
-    }
-
-    /** A cheap query proving the database is reachable and readable, for readiness. */
-    public boolean ping() {
-        try (Connection c = db.connection(); var s = c.createStatement(); var rs = s.executeQuery("SELECT 1")) {
-            return rs.next();
-        } catch (SQLException e) {
-            return false;
-        }
     }
 
     private static void upsert(Connection c, Incoming e, long now) throws SQLException {

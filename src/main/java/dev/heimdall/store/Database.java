@@ -3,8 +3,14 @@ package dev.heimdall.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.quarkus.flyway.runtime.QuarkusFlywayClassProvider;
+import io.quarkus.flyway.runtime.QuarkusFlywayResourceProvider;
+import io.quarkus.flyway.runtime.QuarkusPathLocationScanner;
+import io.quarkus.runtime.ImageMode;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.jboss.logging.Logger;
@@ -25,16 +31,26 @@ public final class Database {
 
     /**
      * {@code name} says which database this is in messages, without a password. Flyway ignores "future"
-     * migrations by default; here they are not ignored, so a database from a newer release fails migrate's own
-     * validation and no second pass over the history is needed to find out. (The native image finds the
-     * migration files through Quarkus's build-time list, {@code quarkus.flyway.locations}.)
+     * migrations by default. A pod's own SQLite file from a newer release is refused (migrate's validation
+     * fails), since nothing but a downgrade could have made it. A shared PostgreSQL is migrated by the first
+     * replica of a rollout, so the older replicas still serving (and a rollback) must keep working on it:
+     * there future migrations are accepted, which is why the shared schema only ever grows.
      */
     public Database(DataSource dataSource, Dialect dialect, String name) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.name = name;
-        this.flyway = Flyway.configure().dataSource(dataSource).locations("classpath:" + dialect.migrations())
-                .ignoreMigrationPatterns("*:pending").load();
+        FluentConfiguration config = Flyway.configure().dataSource(dataSource).locations("classpath:" + dialect.migrations())
+                .ignoreMigrationPatterns(dialect == Dialect.SQLITE ? new String[] {"*:pending"} : new String[] {"*:pending", "*:future"});
+        if (ImageMode.current() == ImageMode.NATIVE_RUN) {
+            // The native image has no class-path scanning (Quarkus replaces Flyway's scanner with one that throws):
+            // the migration files come from the list Quarkus built from quarkus.flyway.locations, as its own
+            // Flyway instances do.
+            QuarkusPathLocationScanner scanner = new QuarkusPathLocationScanner(config, List.of(config.getLocations()));
+            config.resourceProvider(new QuarkusFlywayResourceProvider(scanner.scanForResources()))
+                    .javaMigrationClassProvider(new QuarkusFlywayClassProvider<>(scanner.scanForClasses()));
+        }
+        this.flyway = config.load();
     }
 
     public Dialect dialect() {
@@ -56,8 +72,8 @@ public final class Database {
                 LOG.infof("Applied %d schema migration(s) to %s", applied, name);
             }
         } catch (FlywayValidateException e) {
-            throw new StoreException(name + " has schema migrations this Heimdall does not know (newer than this Heimdall?);"
-                    + " use a newer release or a fresh database. " + e.getMessage(), e);
+            throw new StoreException(name + "'s schema history does not match this Heimdall's migrations (a newer release"
+                    + " wrote it?); use a release at least as new, or a fresh database. " + e.getMessage(), e);
         } catch (FlywayException | SQLException e) {
             throw new StoreException("cannot open or migrate " + name + ": " + e.getMessage(), e);
         }
@@ -86,6 +102,15 @@ public final class Database {
                     .load()
                     .baseline();
             LOG.infof("Baselined the existing schema at version %d", version);
+        }
+    }
+
+    /** A cheap query proving the database answers, for readiness. */
+    public boolean ping() {
+        try (Connection c = dataSource.getConnection(); var s = c.createStatement(); var rs = s.executeQuery("SELECT 1")) {
+            return rs.next();
+        } catch (SQLException e) {
+            return false;
         }
     }
 

@@ -14,7 +14,7 @@ public record PostgresServer(String host, int port, String user, String password
     /** The JDBC address; the credentials travel apart from it. */
     String jdbcUrl() {
         return "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/"
-                + URLEncoder.encode(database, StandardCharsets.UTF_8) + "?sslmode=" + sslMode + "&ApplicationName=heimdall";
+                + URLEncoder.encode(database, StandardCharsets.UTF_8) + "?sslmode=" + sslMode + "&ApplicationName=heimdall&tcpKeepAlive=true";
     }
 
     /** Which database, for messages and the management API. */

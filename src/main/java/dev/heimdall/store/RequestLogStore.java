@@ -47,7 +47,7 @@ public final class RequestLogStore {
 
     /** The PostgreSQL channel on which a replica announces the ids of the rows it wrote. */
     static final String WRITES_CHANNEL = "heimdall_request_log";
-    /** PostgreSQL's limit on a notification's payload is 8000 bytes; beyond this, the ids go as a range. */
+    /** PostgreSQL's limit on a notification's payload is 8000 bytes: a batch's ids go 500 to a notification. */
     private static final int MAX_LISTED_IDS = 500;
 
     private final Database db;
@@ -80,24 +80,16 @@ public final class RequestLogStore {
         });
     }
 
-    /** The rows a notification names: {@code 1,2,5} or, for a large batch, {@code 10-900}. */
+    /** The rows a notification names ({@code 1,2,5}). */
     private List<LogEntry> written(String ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM request_log WHERE ");
+        String[] listed = ids.split(",");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM request_log WHERE id IN " + marks(listed.length));
         List<Object> args = new ArrayList<>();
-        int dash = ids.indexOf('-');
-        if (dash > 0) {
-            sql.append("id BETWEEN ? AND ?");
-            args.add(Long.parseLong(ids.substring(0, dash)));
-            args.add(Long.parseLong(ids.substring(dash + 1)));
-        } else {
-            String[] listed = ids.split(",");
-            sql.append("id IN ").append(marks(listed.length));
-            for (String id : listed) {
-                args.add(Long.parseLong(id));
-            }
+        for (String id : listed) {
+            args.add(Long.parseLong(id));
         }
         sql.append(" ORDER BY id");
         return db.inTransaction(c -> {
@@ -170,10 +162,12 @@ public final class RequestLogStore {
                         ids.add(id);
                     }
                 }
-            } else if (!ids.isEmpty()) {
-                String said = ids.size() <= MAX_LISTED_IDS ? ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
-                        : ids.get(0) + "-" + ids.get(ids.size() - 1);
-                db.dialect().notify(c, WRITES_CHANNEL, ChangeListener.payload(origin, said));
+            } else {
+                for (int from = 0; from < ids.size(); from += MAX_LISTED_IDS) {
+                    String said = ids.subList(from, Math.min(ids.size(), from + MAX_LISTED_IDS)).stream().map(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(","));
+                    db.dialect().notify(c, WRITES_CHANNEL, ChangeListener.payload(origin, said));
+                }
             }
             List<LogEntry> written = new ArrayList<>(entries.size());
             for (int i = 0; i < entries.size(); i++) {

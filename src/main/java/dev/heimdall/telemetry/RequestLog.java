@@ -44,6 +44,7 @@ public class RequestLog {
     private final Counter dropped;
     private long flushTimer = -1;
     private long retentionTimer = -1;
+    private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
 
     public RequestLog(RequestLogStore store, ConfigService configs, Vertx vertx, GatewaySettings settings, MeterRegistry registry,
             Event<LoggedRequests> logged) {
@@ -58,10 +59,20 @@ public class RequestLog {
 
     void start(@Observes StartupEvent event) {
         // Small, frequent batches: a long SQLite burst on a shared core shows up as request latency.
-        flushTimer = vertx.setPeriodic(100, id -> vertx.executeBlocking(() -> {
-            flush();
-            return null;
-        }, false));
+        // One flush at a time: while a database stalls, the timer's ticks are skipped instead of each holding a
+        // worker thread (shared with the management API and health checks) blocked on the flush before it.
+        flushTimer = vertx.setPeriodic(100, id -> {
+            if (flushing.compareAndSet(false, true)) {
+                vertx.executeBlocking(() -> {
+                    try {
+                        flush();
+                    } finally {
+                        flushing.set(false);
+                    }
+                    return null;
+                }, false);
+            }
+        });
         retentionTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> vertx.executeBlocking(() -> {
             retain();
             return null;

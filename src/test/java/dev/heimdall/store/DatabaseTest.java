@@ -53,7 +53,7 @@ class DatabaseTest {
                     + " installed_by, execution_time, success) VALUES (99, '99', 'later', 'SQL', 'V99__later.sql', 0, 'x', 0, 1)");
         }
         StoreException e = assertThrows(StoreException.class, () -> TestDatabase.open(file));
-        assertTrue(e.getMessage().contains("newer than this Heimdall"), e.getMessage());
+        assertTrue(e.getMessage().contains("a newer release"), e.getMessage());
     }
 
     private static String resource(String name) throws Exception {

@@ -111,6 +111,71 @@ class PostgresStoreTest {
     }
 
     @Test
+    void aListenerWhoseConnectionIsCutReconnectsAndRereads() throws Exception {
+        PostgresServer shared = freshDatabase();
+        ConfigStore a = new ConfigStore(replica("a", shared).config());
+        ConfigStore b = new ConfigStore(replica("b", shared).config());
+        LinkedBlockingQueue<String> heardByB = new LinkedBlockingQueue<>();
+        listeners.add(b.listen(() -> heardByB.add("change")));
+        assertEquals("change", heardByB.poll(30, TimeUnit.SECONDS));
+        try (var c = pg.connect(shared.database()); var s = c.createStatement()) {
+            var rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND query LIKE 'LISTEN%'");
+            rs.next();
+            assertEquals(1, rs.getInt(1), "B's listening connection, cut");
+        }
+        // Written while B may not be listening: B learns of it on reconnecting, if not from the notification.
+        a.writeApi(List.of(new ConfigStore.ApiWrite("alias", "fast", "f1", "[\"openai/gpt-4o\"]")), 1_000);
+        assertEquals("change", heardByB.poll(30, TimeUnit.SECONDS));
+        assertEquals(List.of("fast"), b.loadAll().stream().map(StoredEntity::name).toList());
+    }
+
+    @Test
+    void changesOnTwoReplicasTakeTurns() throws Exception {
+        PostgresServer shared = freshDatabase();
+        ConfigStore a = new ConfigStore(replica("a", shared).config());
+        ConfigStore b = new ConfigStore(replica("b", shared).config());
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch aInside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch bWaiting = new java.util.concurrent.CountDownLatch(1);
+        var first = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                a.exclusively(() -> {
+                    order.add("a in");
+                    aInside.countDown();
+                    assertTrue(bWaiting.await(30, TimeUnit.SECONDS), "B asks for the lock meanwhile");
+                    order.add("a out");
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(aInside.await(30, TimeUnit.SECONDS));
+        var second = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                b.exclusively(() -> order.add("b in"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // B is waiting when PostgreSQL shows its advisory lock requested and not granted.
+        dev.heimdall.testing.Await.until("B waiting for the lock", () -> {
+            try (var c = pg.connect(shared.database()); var s = c.createStatement();
+                    var rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
+                rs.next();
+                return rs.getInt(1) == 1;
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        bWaiting.countDown();
+        first.get(30, TimeUnit.SECONDS);
+        second.get(30, TimeUnit.SECONDS);
+        assertEquals(List.of("a in", "a out", "b in"), order);
+    }
+
+    @Test
     void requestLogsOfBothReplicasComeBackFromOneQuery() {
         PostgresServer shared = freshDatabase();
         RequestLogStore a = new RequestLogStore(replica("a", shared).logs());
@@ -162,6 +227,20 @@ class PostgresStoreTest {
         // B's own row was announced before A's on the same channel; had it been delivered, it would be here first.
         assertTrue(toB.isEmpty());
         assertTrue(asked.get() >= 2, "asked before reading rows");
+    }
+
+    @Test
+    void aSchemaANewerReleaseMigratedStillServesTheOlderReplicas() throws Exception {
+        PostgresServer shared = freshDatabase();
+        replica("new", shared);
+        try (var c = pg.connect(shared.database()); var s = c.createStatement()) {
+            s.execute("ALTER TABLE request_log ADD COLUMN later TEXT");
+            s.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by,"
+                    + " execution_time, success) VALUES (99, '99', 'later', 'SQL', 'V99__later.sql', 0, 'x', 0, true)");
+        }
+        // During a rollout (or after a rollback) a replica of this release starts on the newer schema.
+        RequestLogStore older = new RequestLogStore(replica("old", shared).logs());
+        assertEquals(1, older.insert(List.of(entry(1_000, "gpt-4o", 200, 1.0, null))).size());
     }
 
     @Test
