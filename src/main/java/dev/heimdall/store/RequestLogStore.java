@@ -92,9 +92,14 @@ public final class RequestLogStore {
             args.add(Long.parseLong(id));
         }
         sql.append(" ORDER BY id");
+        return rows(sql.toString(), args);
+    }
+
+    /** The rows a query selects ({@link #COLUMNS}), in its order. */
+    private List<LogEntry> rows(String sql, List<Object> args) {
         return db.inTransaction(c -> {
             List<LogEntry> out = new ArrayList<>();
-            try (PreparedStatement s = prepare(c, sql.toString(), args); ResultSet rs = s.executeQuery()) {
+            try (PreparedStatement s = prepare(c, sql, args); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(entry(rs));
                 }
@@ -189,25 +194,13 @@ public final class RequestLogStore {
         sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
         args.add(q.limit());
         args.add(q.offset());
-        return db.inTransaction(c -> {
-            List<LogEntry> out = new ArrayList<>();
-            try (PreparedStatement s = prepare(c, sql.toString(), args); ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.add(entry(rs));
-                }
-            }
-            return out;
-        });
+        return rows(sql.toString(), args);
     }
 
     /** One row, or null. */
     public LogEntry byId(long id) {
-        return db.inTransaction(c -> {
-            try (PreparedStatement s = prepare(c, "SELECT " + COLUMNS + " FROM request_log WHERE id = ?", List.of(id));
-                    ResultSet rs = s.executeQuery()) {
-                return rs.next() ? entry(rs) : null;
-            }
-        });
+        List<LogEntry> found = rows("SELECT " + COLUMNS + " FROM request_log WHERE id = ?", List.of(id));
+        return found.isEmpty() ? null : found.get(0);
     }
 
     /** How many rows pass the filter. */
