@@ -58,7 +58,8 @@ class SharedStoreIT {
                 {
                   "providers": {"openai": {"keys": [{"name": "primary", "value": "sk-upstream-1", "models": ["*"]}],
                                            "network_config": {"base_url": "%s"}}},
-                  "governance": {"virtual_keys": [{"id": "vk-file", "name": "from-the-file", "value": "sk-bf-from-the-file-0001"}]},
+                  "governance": {"virtual_keys": [{"id": "vk-file", "name": "from-the-file", "value": "sk-bf-from-the-file-0001",
+                                                     "provider_configs": [{"provider": "openai"}]}]},
                   "config_store": %s,
                   "logs_store": %s
                 }""".formatted(upstream.baseUrl(), store, store);
@@ -131,6 +132,23 @@ class SharedStoreIT {
         assertEquals(200, send(b, "DELETE", "/api/governance/virtual-keys/vk-shared", null).statusCode());
         Await.until("A drops the virtual key B deleted", () -> status(a, "/api/governance/virtual-keys/vk-shared") == 404);
         assertEquals(403, chat(a, "gpt-4o-via-a", value).statusCode(), "the deleted key is refused on A too");
+
+        // The database goes away: the replicas stay in the Service and serve from the configuration in force, and
+        // a management-API write says which store failed, without its password.
+        String password = pg.password();
+        pg.close();
+        pg = null;
+        assertEquals(200, send(a, "GET", "/q/health/ready", null).statusCode(), "readiness asks the pod's own SQLite");
+        assertEquals(200, http.send(HttpRequest.newBuilder(b.resolve("/v1/chat/completions")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("x-bf-vk", "sk-bf-from-the-file-0001")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"openai/gpt-4o\", \"messages\": []}")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpResponse<String> refused = send(a, "POST", "/api/governance/teams", "{\"id\": \"team-during-outage\"}");
+        assertEquals(503, refused.statusCode(), refused.body());
+        JsonObject error = new JsonObject(refused.body()).getJsonObject("error");
+        assertEquals("store_unavailable", error.getString("code"));
+        assertTrue(error.getString("message").contains("PostgreSQL heimdall@127.0.0.1"), error.getString("message"));
+        assertFalse(refused.body().contains(password));
     }
 
     private JsonArray logModels(URI gateway) {

@@ -6,6 +6,7 @@ import dev.heimdall.config.ConfigService.FileOwnedException;
 import dev.heimdall.config.InvalidConfigException;
 import dev.heimdall.provider.ErrorFormat;
 import dev.heimdall.provider.OpenAiError;
+import dev.heimdall.store.StoreException;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -61,6 +62,10 @@ final class Replies {
             error(ctx, new OpenAiError(409, "invalid_request_error", "owned_by_config_file", null, e.getMessage()));
         } else if (failure instanceof InvalidConfigException e) {
             invalid(ctx, e);
+        } else if (failure instanceof StoreException e) {
+            // The database, not the request: the admin is told which one and why (no password is ever in it).
+            LOG.warnf("The management API could not use the store: %s", e.getMessage());
+            error(ctx, new OpenAiError(503, "server_error", "store_unavailable", null, e.getMessage()));
         } else if (failure == null && ctx.statusCode() == 413 || failure instanceof io.vertx.ext.web.handler.HttpException e && e.getStatusCode() == 413) {
             error(ctx, new OpenAiError(413, "invalid_request_error", "request_too_large", null, "The request body is larger than the admin API's limit of "
                     + AdminRoutes.BODY_LIMIT_BYTES / 1024 + " KiB."));

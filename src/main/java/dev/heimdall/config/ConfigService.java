@@ -1,6 +1,8 @@
 package dev.heimdall.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.heimdall.store.ConfigStore;
 import dev.heimdall.store.ImportResult;
 import dev.heimdall.store.StoredEntity;
@@ -93,7 +95,7 @@ public class ConfigService {
     }
 
     private static JsonNode storeSections(JsonNode root) {
-        com.fasterxml.jackson.databind.node.ObjectNode sections = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode sections = JsonNodeFactory.instance.objectNode();
         if (root != null && root.isObject()) {
             StoresReader.SECTIONS.stream().sorted().filter(root::has).forEach(name -> sections.set(name, root.get(name)));
         }

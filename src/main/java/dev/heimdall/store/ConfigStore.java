@@ -36,10 +36,6 @@ public final class ConfigStore {
         this.db = db;
     }
 
-    public String origin() {
-        return origin;
-    }
-
     /** Which database this is (never with a password), and whether the replicas share it. */
     public String describe() {
         return db.name();
@@ -149,13 +145,19 @@ public final class ConfigStore {
         }
         try (Connection c = db.connection(); var s = c.createStatement()) {
             s.execute("SET lock_timeout = '15s'");
-            s.execute("SELECT pg_advisory_lock(" + CHANGE_LOCK + ")");
             try {
-                return work.call();
+                s.execute("SELECT pg_advisory_lock(" + CHANGE_LOCK + ")");
+                try {
+                    return work.call();
+                } finally {
+                    s.execute("SELECT pg_advisory_unlock(" + CHANGE_LOCK + ")");
+                }
             } finally {
-                s.execute("SELECT pg_advisory_unlock(" + CHANGE_LOCK + ")");
-                s.execute("RESET lock_timeout");
+                s.execute("RESET lock_timeout"); // the connection goes back to the pool as it came
             }
+        } catch (SQLException e) {
+            throw new StoreException("cannot take the change lock of " + db.name() + " (unreachable, or another replica's change"
+                    + " held it for 15 s): " + e.getMessage(), e);
         }
     }
 

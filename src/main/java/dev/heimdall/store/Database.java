@@ -1,17 +1,17 @@
 package dev.heimdall.store;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import io.quarkus.flyway.runtime.QuarkusFlywayClassProvider;
 import io.quarkus.flyway.runtime.QuarkusFlywayResourceProvider;
 import io.quarkus.flyway.runtime.QuarkusPathLocationScanner;
 import io.quarkus.runtime.ImageMode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.jboss.logging.Logger;
 

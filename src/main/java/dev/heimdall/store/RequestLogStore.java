@@ -86,13 +86,11 @@ public final class RequestLogStore {
             return List.of();
         }
         String[] listed = ids.split(",");
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM request_log WHERE id IN " + marks(listed.length));
         List<Object> args = new ArrayList<>();
         for (String id : listed) {
             args.add(Long.parseLong(id));
         }
-        sql.append(" ORDER BY id");
-        return rows(sql.toString(), args);
+        return rows("SELECT " + COLUMNS + " FROM request_log WHERE id IN " + marks(listed.length) + " ORDER BY id", args);
     }
 
     /** The rows a query selects ({@link #COLUMNS}), in its order. */

@@ -1,6 +1,9 @@
 package dev.heimdall.store;
 
-/** SQLite could not do what was asked; the cause is kept for the log, never shown to clients. */
+/**
+ * A store's database could not do what was asked. The message names the database (never with a password) and
+ * says why; the management API shows it to the admin who asked. The cause is kept for the log.
+ */
 public final class StoreException extends RuntimeException {
 
     public StoreException(String message, Throwable cause) {

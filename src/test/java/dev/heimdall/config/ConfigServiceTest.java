@@ -152,7 +152,7 @@ class ConfigServiceTest {
     }
 
     @Test
-    void storeSectionsAreReadBeforeTheStoresOpenAndAChangeWaitsForARestart() throws Exception {
+    void storeSectionsAreReadBeforeTheStoresOpen() throws Exception {
         Files.writeString(dir.resolve("config.json"), "{\"providers\": {}, \"config_store\": {\"type\": \"postgres\"}}");
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> service(Map.of()).readStores());
         assertTrue(e.getMessage().contains("$.config_store.config"), e.getMessage());
